@@ -1,0 +1,171 @@
+"""The one cross-validation evaluator behind every searcher.
+
+Every fit the package makes for a candidate runs here: a task is one
+(candidate, split) pair, run by scikit-learn's own ``_fit_and_score`` (so
+``error_score``, timings, ``verbose`` messages, pairwise estimators and score
+parameters behave exactly as in ``GridSearchCV``), through joblib, so any
+joblib backend (loky, threads, Dask, Ray) runs them.
+
+Results are handed back one by one as they finish, not at the end of a batch,
+which is what the searchers build on: a Bayesian searcher can propose while
+others run, a stopping policy can drop the remaining folds of a hopeless
+candidate, and a journal can record each finished fit at once. Tasks are read
+lazily from an iterable, so joblib asks for the next task only when it has a
+free slot (``pre_dispatch``).
+
+The splits are computed once per ``fit`` by the caller and shared by every
+task, so every candidate is scored on the same folds (scikit-learn issue
+15149: a shuffling splitter gives each ``split()`` call new folds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sklearn.base import clone
+from sklearn.utils.parallel import Parallel, delayed
+
+from ._compat import fit_and_score
+
+
+@dataclass(frozen=True)
+class FoldTask:
+    """One fit-and-score to run.
+
+    ``candidate`` indexes the search's list of candidates, ``split`` the list of
+    splits. ``progress`` is the ``(index, total)`` pair scikit-learn prints in
+    verbose messages for the candidate, and ``callback_ctx`` the scikit-learn
+    callback context of this task (None without callbacks).
+    """
+
+    candidate: int
+    split: int
+    params: dict
+    progress: tuple[int, int]
+    callback_ctx: Any = None
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    """What one task produced: the dict returned by ``_fit_and_score``."""
+
+    candidate: int
+    split: int
+    out: dict
+
+
+def _run_task(task, estimator, X, y, train, test, n_splits, caller, kwargs):
+    out = fit_and_score(
+        clone(estimator),
+        X,
+        y,
+        train=train,
+        test=test,
+        parameters=task.params,
+        split_progress=(task.split, n_splits),
+        candidate_progress=task.progress,
+        caller=caller,
+        callback_ctx=task.callback_ctx,
+        **kwargs,
+    )
+    return FoldResult(task.candidate, task.split, out)
+
+
+class CrossValidationEvaluator:
+    """Run (candidate, split) fit-and-score tasks in parallel with joblib.
+
+    Use it as a context manager around all the evaluations of one ``fit``, so
+    the worker pool is started once.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Unfitted estimator; every task fits a clone.
+    X, y : indexable
+        The data, as given to the search's ``fit``.
+    splits : list of (train, test) index arrays
+        The cross-validation splits, computed once.
+    scorer : callable or _MultimetricScorer
+        As built by ``BaseSearchCV._get_scorers``.
+    fit_params, score_params : dict
+        Routed metadata for the estimator's ``fit`` and for the scorer.
+    return_train_score : bool
+    error_score : "raise" or float
+    verbose : int
+    n_jobs, pre_dispatch
+        As for :class:`joblib.Parallel`. The active ``joblib.parallel_config``
+        backend is honoured.
+    caller : estimator instance
+        The search, passed to scikit-learn callback hooks.
+    """
+
+    def __init__(
+        self,
+        estimator,
+        X,
+        y,
+        splits,
+        *,
+        scorer,
+        fit_params,
+        score_params,
+        return_train_score,
+        error_score,
+        verbose,
+        n_jobs,
+        pre_dispatch,
+        caller,
+    ):
+        self.estimator = estimator
+        self.X = X
+        self.y = y
+        self.splits = splits
+        self.caller = caller
+        self._fit_and_score_kwargs = dict(
+            scorer=scorer,
+            fit_params=fit_params,
+            score_params=score_params,
+            return_train_score=return_train_score,
+            return_n_test_samples=True,
+            return_times=True,
+            return_parameters=False,
+            error_score=error_score,
+            verbose=verbose,
+        )
+        self._parallel = Parallel(
+            n_jobs=n_jobs, pre_dispatch=pre_dispatch, return_as="generator_unordered"
+        )
+
+    @property
+    def n_splits(self) -> int:
+        return len(self.splits)
+
+    def __enter__(self):
+        self._parallel.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._parallel.__exit__(*exc_info)
+
+    def run(self, tasks: Iterable[FoldTask]) -> Iterator[FoldResult]:
+        """Run ``tasks`` and yield each :class:`FoldResult` as it finishes.
+
+        ``tasks`` is consumed lazily. The returned iterator must be exhausted
+        before the next call.
+        """
+        n_splits = self.n_splits
+        return self._parallel(
+            delayed(_run_task)(
+                task,
+                self.estimator,
+                self.X,
+                self.y,
+                *self.splits[task.split],
+                n_splits,
+                self.caller if task.callback_ctx is not None else None,
+                self._fit_and_score_kwargs,
+            )
+            for task in tasks
+        )
