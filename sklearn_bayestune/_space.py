@@ -1,34 +1,23 @@
-"""Search spaces: dimensions, HyperDrive-style constructors and ``SearchSpace``.
+"""Search spaces: a whole parameter specification, enumerated, sampled and encoded.
 
-This module is the one place where user parameter specifications are parsed.
-Everything scikit-learn's ``GridSearchCV`` and ``RandomizedSearchCV`` accept
-(lists, ``scipy.stats`` frozen distributions, lists of dicts) and the explicit
-dimensions :class:`Real`, :class:`Integer` and :class:`Categorical` are turned
-into one :class:`SearchSpace`, which enumerates, samples and encodes
-candidates for every searcher.
-
-The Bayesian optimiser never sees parameter dicts: it works on rows
-``X_unit`` of the unit cube. Each dimension maps its values into [0, 1] so
-that a uniform ``u`` decodes to a value that follows the dimension's prior
-(the inverse-CDF trick): affine for a uniform prior, affine in log space for
-a log-uniform prior, the prior's CDF renormalised to the bounds for a
-``scipy.stats`` prior. A discrete value owns a cell of [0, 1] whose width is
-its prior probability, and is encoded as the cell centre. See section A.1 of
-the design notes for the sources (Optuna, SMAC, Garrido-Merchan 2020).
+:class:`SearchSpace` parses a ``param_grid`` / ``param_distributions`` once: a
+dict, or a list of dicts for alternative subspaces, whose values are anything
+scikit-learn's ``GridSearchCV`` and ``RandomizedSearchCV`` accept plus the
+dimensions of :mod:`sklearn_bayestune._dimensions`. It enumerates and samples
+candidates for every searcher and maps them to and from rows ``X_unit`` of the
+unit cube for the Bayesian optimiser, which never sees parameter dicts. Use
+this module for a whole specification (several keys, subspaces, the flat
+encoding and membership checks of candidate dicts); use
+:mod:`sklearn_bayestune._dimensions` to define, sample or encode a single
+parameter. The dimension names are re-exported here for code that imported
+them from this module.
 
 Notation
 --------
-u : float in [0, 1]
-    Unit encoding of one value of one dimension.
-t : float in [0, 1]
-    Warped coordinate of a value: affine, log-affine or CDF map of the value
-    over the (padded) range; ``u == t`` for continuous dimensions, and the
-    mean of ``t`` over a cell for discrete ones.
-k : float
-    Lattice index of an ordered discrete value, ``value == k * step``.
 X_unit : ndarray of shape (n, d)
-    Encoded candidates of a :class:`SearchSpace`; inactive entries hold
-    :data:`INACTIVE`.
+    Encoded candidates of a :class:`SearchSpace`: one column per distinct
+    (key, dimension) pair, each holding that dimension's unit encoding;
+    inactive entries hold :data:`INACTIVE`.
 params : dict
     One candidate as scikit-learn's ``set_params`` takes it.
 """
@@ -38,21 +27,39 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
-import numbers
-from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Mapping
 
 import numpy as np
-from scipy import stats
 from scipy.stats import qmc
+
+from ._dimensions import (
+    Categorical,
+    Dimension,
+    Integer,
+    Real,
+    _check_random_state,
+    _describe,
+    as_dimension,
+    choice,
+    lognormal,
+    loguniform,
+    normal,
+    qlognormal,
+    qloguniform,
+    qnormal,
+    quniform,
+    randint,
+    uniform,
+)
 
 __all__ = [
     "INACTIVE",
+    "SearchSpace",
+    # Re-exported from ._dimensions for code that imports them from here.
     "Categorical",
     "Dimension",
     "Integer",
     "Real",
-    "SearchSpace",
     "as_dimension",
     "choice",
     "lognormal",
@@ -70,1342 +77,19 @@ __all__ = [
 # [0, 1], so it never coincides with an active value (SMAC imputes -1).
 INACTIVE = -0.5
 
-# Smallest margin kept from 0 and 1 on an unbounded side, so that ``ppf``
-# returns a finite value: 2**-53 is the spacing of doubles just below 1.
-_EPS = 2.0**-53
-
 # Ordered columns with at least this many values are searched by gradient
 # and snapped instead of by listing their choices.
 _MAX_CHOICES = 1000
-
-_STRING_PRIORS = ("uniform", "log-uniform")
 
 # scipy 1.15 renamed the seed argument of the QMC engines to ``rng``.
 _SOBOL_SEED = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
 
 
-# --------------------------------------------------------------------------
-# Small helpers
-# --------------------------------------------------------------------------
-
-
-def _where(name: str | None, parameter: str | None) -> str:
-    """Prefix of an error message naming the parameter key."""
-    if name is None:
-        return ""
-    return f"Parameter {name!r}" + (f" in {parameter}" if parameter else "") + ": "
-
-
-def _describe(value) -> str:
-    return f"{value!r} ({type(value).__name__})"
-
-
-def _plain(x):
-    """A numpy scalar as the equivalent Python scalar (for repr and lists)."""
-    return x.item() if isinstance(x, np.generic) else x
-
-
-def _repr_number(x) -> str:
-    x = _plain(x)
-    if isinstance(x, float) and math.isinf(x):
-        return "np.inf" if x > 0 else "-np.inf"
-    return repr(x)
-
-
-def _is_real_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
-def _check_random_state(random_state):
-    """A ``Generator`` or ``RandomState`` from None, an int or either of those."""
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
-        return random_state
-    if isinstance(random_state, numbers.Integral) and not isinstance(
-        random_state, (bool, np.bool_)
-    ):
-        return np.random.default_rng(int(random_state))
-    raise TypeError(
-        "random_state must be None, an int, a numpy.random.RandomState or a "
-        f"numpy.random.Generator; got {_describe(random_state)}."
-    )
-
-
 def _seed_from(rng) -> int:
+    """A 32-bit seed drawn from a ``Generator`` or ``RandomState``."""
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(2**32))
     return int(rng.randint(2**32, dtype=np.int64))
-
-
-def _is_frozen(obj) -> bool:
-    """Whether ``obj`` is a frozen ``scipy.stats`` distribution."""
-    return (
-        isinstance(getattr(obj, "dist", None), (stats.rv_continuous, stats.rv_discrete))
-        and hasattr(obj, "args")
-        and hasattr(obj, "kwds")
-    )
-
-
-def _dist_params(dist) -> dict | None:
-    """Keyword form of a frozen distribution's parameters, or None if unusual.
-
-    ``norm(0, 1)``, ``norm(loc=0)`` and ``norm()`` all give
-    ``{"loc": 0.0, "scale": 1.0}``, so that equal priors compare equal.
-    """
-    gen = dist.dist
-    names = [s.strip() for s in gen.shapes.split(",")] if gen.shapes else []
-    n_shapes = len(names)
-    discrete = isinstance(gen, stats.rv_discrete)
-    names += ["loc"] if discrete else ["loc", "scale"]
-    if len(dist.args) > len(names):
-        return None
-    params = dict(zip(names, dist.args))
-    for key, value in dist.kwds.items():
-        if key not in names or key in params:
-            return None
-        params[key] = value
-    params.setdefault("loc", 0 if discrete else 0.0)
-    if not discrete:
-        params.setdefault("scale", 1.0)
-    if any(key not in params for key in names[:n_shapes]):
-        return None
-    out = {}
-    for key in names:
-        value = params[key]
-        if isinstance(value, np.ndarray) and value.ndim == 0:
-            value = value[()]
-        value = _plain(value)
-        if not _is_real_number(value):
-            return None
-        # Continuous parameters print as floats: stats.norm(loc=0.0, scale=1.0).
-        out[key] = value if discrete else float(value)
-    return out
-
-
-def _is_canonical(dist) -> bool:
-    """Whether ``stats.<name>(**params)`` rebuilds ``dist``."""
-    gen = dist.dist
-    public = getattr(stats, str(gen.name), None)
-    return type(public) is type(gen) and _dist_params(dist) is not None
-
-
-def _repr_prior(prior) -> str:
-    if not _is_frozen(prior) or not _is_canonical(prior):
-        return repr(prior)
-    args = ", ".join(f"{k}={_repr_number(v)}" for k, v in _dist_params(prior).items())
-    return f"stats.{prior.dist.name}({args})"
-
-
-def _same_prior(a, b) -> bool:
-    if isinstance(a, str) or isinstance(b, str):
-        return isinstance(a, str) and isinstance(b, str) and a == b
-    if a is b:
-        return True
-    if not (_is_frozen(a) and _is_frozen(b) and _is_canonical(a) and _is_canonical(b)):
-        return False
-    return (
-        type(a.dist) is type(b.dist)
-        and a.dist.name == b.dist.name
-        and _dist_params(a) == _dist_params(b)
-    )
-
-
-def _same_number(a, b) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return a is b
-
-
-def _same_category(a, b) -> bool:
-    """``a == b`` when that is a bool, identity otherwise; True never equals 1."""
-    if a is b:
-        return True
-    if isinstance(a, (bool, np.bool_)) != isinstance(b, (bool, np.bool_)):
-        return False
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return False  # == is elementwise (and warns on old numpy), never a bool
-    try:
-        equal = a == b
-    except Exception:  # any object may be a category, with any __eq__
-        return False
-    return isinstance(equal, (bool, np.bool_)) and bool(equal)
-
-
-# --------------------------------------------------------------------------
-# Dimensions
-# --------------------------------------------------------------------------
-
-
-class Dimension:
-    """Base class of :class:`Real`, :class:`Integer` and :class:`Categorical`.
-
-    A dimension is the set of values one parameter may take, with a prior over
-    them and an encoding into [0, 1]. Its constructor only stores its
-    arguments; ``_check`` validates them (called by :class:`SearchSpace` and
-    lazily by the first sampling or encoding call).
-
-    Attributes
-    ----------
-    kind : {"real", "integer", "categorical"}
-        How the optimiser treats the dimension: ``"categorical"`` is unordered
-        (Hamming distance); ``"integer"`` is an ordered lattice (Integer, or a
-        Real with a step), snapped to its cells; ``"real"`` is continuous.
-    n_choices : int or None
-        Number of values of a finite dimension, None for an infinite one.
-    """
-
-    kind: str = ""
-
-    # ---- validation -------------------------------------------------------
-    def _check(self, name: str | None = None, *, parameter: str | None = None):
-        raise NotImplementedError
-
-    def _ensure_checked(self):
-        if not self.__dict__.get("_is_checked", False):
-            self._check()
-
-    # ---- hooks of the subclasses (codes: values, lattice indices or category
-    # indices, as arrays) ----------------------------------------------------
-    def _decode(self, u: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def _encode(self, codes: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def _codes_of(self, values) -> np.ndarray:
-        raise NotImplementedError
-
-    def _values_of(self, codes: np.ndarray) -> list:
-        raise NotImplementedError
-
-    def _all_codes(self) -> np.ndarray:
-        raise NotImplementedError
-
-    # ---- public API -------------------------------------------------------
-    @property
-    def n_choices(self) -> int | None:
-        """Number of values of a finite dimension, None for an infinite one."""
-        self._ensure_checked()
-        return self._n_choices
-
-    def values(self) -> list:
-        """All values of a finite dimension, in order.
-
-        Returns
-        -------
-        values : list
-            The values, as ``from_unit`` returns them.
-        """
-        self._ensure_checked()
-        if self._n_choices is None:
-            raise ValueError(
-                f"{self!r} has infinitely many values; only a finite dimension "
-                "(Categorical, Integer with finite bounds, Real with a step and "
-                "finite bounds) can list its values."
-            )
-        return self._values_of(self._all_codes())
-
-    def unit_choices(self) -> np.ndarray:
-        """Unit encodings of all values of a finite dimension, sorted.
-
-        Returns
-        -------
-        u : ndarray of shape (n_choices,)
-        """
-        self.values()  # raises for an infinite dimension
-        # Snapped and unique: a duplicated category shares its first cell.
-        return np.unique(self.snap_unit(self._encode(self._all_codes())))
-
-    def to_unit(self, values) -> np.ndarray:
-        """Encode values into [0, 1].
-
-        Parameters
-        ----------
-        values : array-like of shape (n,)
-            Members of the dimension.
-
-        Returns
-        -------
-        u : ndarray of shape (n,)
-        """
-        self._ensure_checked()
-        return self._encode(self._codes_of(values))
-
-    def from_unit(self, u) -> list:
-        """Decode unit values, snapping each to the nearest valid value.
-
-        Parameters
-        ----------
-        u : array-like of shape (n,)
-            Unit values; values outside [0, 1] are clipped.
-
-        Returns
-        -------
-        values : list of length n
-        """
-        self._ensure_checked()
-        return self._values_of(self._decode(_as_unit(u)))
-
-    def snap_unit(self, u) -> np.ndarray:
-        """Project unit values onto the encodings of valid values.
-
-        Equals ``to_unit(from_unit(u))``: cell centres for a discrete
-        dimension, ``u`` clipped into [0, 1] for a continuous one.
-
-        Parameters
-        ----------
-        u : array-like of shape (n,)
-
-        Returns
-        -------
-        u_snapped : ndarray of shape (n,)
-        """
-        self._ensure_checked()
-        return self._encode(self._decode(_as_unit(u)))
-
-    def rvs(self, size: int | tuple | None = None, random_state=None):
-        """Draw values from the prior.
-
-        Duck-compatible with a frozen ``scipy.stats`` distribution, so that
-        scikit-learn's ``ParameterSampler`` and ``RandomizedSearchCV`` accept a
-        dimension wherever they accept a distribution.
-
-        Parameters
-        ----------
-        size : int or tuple of int, default=None
-            None draws one value; an int or tuple draws that many.
-        random_state : int, RandomState or Generator, default=None
-            Source of randomness; None uses fresh entropy.
-
-        Returns
-        -------
-        value : object or ndarray or list
-            One value (a Python scalar, or the category itself) when ``size``
-            is None; otherwise an ndarray for Real and Integer and a list
-            (an object array for a tuple ``size``) for Categorical.
-        """
-        self._ensure_checked()
-        u = _check_random_state(random_state).uniform(size=size)
-        if size is None:
-            return self._values_of(self._decode(np.array([u])))[0]
-        return self._array_of(self._decode(np.ravel(u)), np.shape(u))
-
-    def _array_of(self, codes, shape):
-        return np.asarray(self._values_of(codes)).reshape(shape)
-
-
-def _lattice_tol(k):
-    """How far ``value / step`` may sit from the integer ``k`` and still be on it.
-
-    Relative, for the rounding of ``k * step``; capped, so that a value half a
-    step away on a huge lattice is never taken for a lattice point.
-    """
-    return np.minimum(1e-9 * np.maximum(1.0, np.abs(k)), 1e-3)
-
-
-def _lattice_bound(r: float, towards) -> float:
-    """First lattice index inside a bound at ``r = bound / step``.
-
-    ``towards`` is ``math.ceil`` for a lower bound and ``math.floor`` for an
-    upper one; a bound within rounding error of a multiple keeps it.
-    """
-    if not np.isfinite(r):
-        return r
-    k = round(r)
-    return float(k if abs(r - k) <= _lattice_tol(k) else towards(r))
-
-
-def _as_unit(u) -> np.ndarray:
-    u = np.asarray(u, dtype=float)
-    if u.ndim > 1:
-        raise ValueError(f"Unit values must be 1-D; got an array of shape {u.shape}.")
-    u = u.reshape(-1)
-    if np.isnan(u).any():
-        raise ValueError("Unit values must not be NaN.")
-    return u
-
-
-class _Ordered(Dimension):
-    """Shared machinery of :class:`Real` and :class:`Integer`.
-
-    A value ``x`` is warped to ``t`` in [0, 1] over the range ``[a, b]``:
-    the bounds for a continuous Real, and the bounds padded by half a step for
-    a lattice (Integer, or Real with a step), so that each lattice value
-    ``k * step`` owns the cell ``[warp(v - step/2), warp(v + step/2)]``.
-    """
-
-    _prior_kinds: tuple = ()
-
-    def _setup(self, name, parameter, *, lo, hi, step, decimals):
-        """Compute the encoding once the arguments are validated."""
-        where = _where(name, parameter)
-        prior = self.prior
-        if not isinstance(prior, str):
-            # Values outside the prior's support can never be drawn.
-            s_lo, s_hi = (float(s) for s in prior.support())
-            if step is None:
-                lo, hi = max(lo, s_lo), min(hi, s_hi)
-            else:
-                lo = (
-                    max(lo, step * math.ceil(s_lo / step - 0.5))
-                    if s_lo > -np.inf
-                    else lo
-                )
-                hi = (
-                    min(hi, step * math.floor(s_hi / step + 0.5))
-                    if s_hi < np.inf
-                    else hi
-                )
-        if step is None:
-            kmin = kmax = None
-            a, b = lo, hi
-        else:
-            kmin = _lattice_bound(lo / step, math.ceil)
-            kmax = _lattice_bound(hi / step, math.floor)
-            if kmin > kmax:
-                raise ValueError(
-                    f"{where}{self!r} holds no multiple of step={_repr_number(step)} "
-                    "between its bounds (within the prior's support). Widen the "
-                    "bounds or use a smaller step."
-                )
-            a, b = kmin * step - step / 2, kmax * step + step / 2
-        self._lo, self._hi, self._step, self._decimals = lo, hi, step, decimals
-        self._kmin, self._kmax = kmin, kmax
-        if isinstance(prior, str) and prior == "uniform":
-            if not math.isfinite(b - a):
-                raise ValueError(
-                    f"{where}high - low overflows a float; got "
-                    f"low={_repr_number(self.low)}, high={_repr_number(self.high)}. "
-                    "Narrow the bounds or use the 'log-uniform' prior."
-                )
-            self._warp_kind, self._za, self._zb = "uniform", a, b
-        elif isinstance(prior, str):  # "log-uniform"
-            self._warp_kind, self._za, self._zb = "log", math.log(a), math.log(b)
-        else:
-            self._warp_kind = "cdf"
-            with np.errstate(all="ignore"):
-                self._za, self._zb = (float(prior.cdf(z)) for z in (a, b))
-            if not (np.isfinite(self._za) and np.isfinite(self._zb)):
-                raise ValueError(
-                    f"{where}the prior {_repr_prior(prior)} gives a NaN CDF; check its "
-                    "parameters (a scale must be positive)."
-                )
-            if not self._zb > self._za:
-                raise ValueError(
-                    f"{where}the prior {_repr_prior(prior)} has no probability mass "
-                    f"between low={_repr_number(self.low)} and "
-                    f"high={_repr_number(self.high)}. Move the bounds into the "
-                    "prior's bulk or change the prior."
-                )
-        # On an unbounded side, keep t away from 0 or 1 so ppf stays finite.
-        with np.errstate(all="ignore"):
-            ends = self._unwarp(np.array([0.0, 1.0]))
-        self._tmin = 0.0 if np.isfinite(ends[0]) else _EPS
-        self._tmax = 1.0 if np.isfinite(ends[1]) else 1.0 - _EPS
-        if not np.isfinite(self._unwarp(np.array([self._tmin, self._tmax]))).all():
-            raise ValueError(
-                f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode; "
-                "give finite bounds."
-            )
-        finite = step is not None and np.isfinite(kmin) and np.isfinite(kmax)
-        self._n_choices = int(kmax - kmin) + 1 if finite else None
-        self._is_checked = True
-
-    def _check_prior(self, where, accepted):
-        prior = self.prior
-        if isinstance(prior, str):
-            if prior not in _STRING_PRIORS:
-                # skopt and scipy spell it "log-uniform" and "loguniform".
-                lower, hint = prior.lower(), ""
-                if "log" in lower or "unif" in lower:
-                    guess = "log-uniform" if "log" in lower else "uniform"
-                    hint = f" Did you mean {guess!r}?"
-                raise ValueError(
-                    f"{where}unknown prior {prior!r}; expected 'uniform', "
-                    f"'log-uniform' or {accepted}.{hint}"
-                )
-            return
-        if not _is_frozen(prior) or not isinstance(prior.dist, self._prior_kinds):
-            hint = ""
-            if _is_frozen(prior):
-                hint = " Use Integer for a discrete distribution."
-            raise TypeError(
-                f"{where}prior must be 'uniform', 'log-uniform' or {accepted}; got "
-                f"{_describe(prior)}.{hint}"
-            )
-
-    def _check_bounds(self, where):
-        cls = type(self).__name__
-        for label, bound in (("low", self.low), ("high", self.high)):
-            if not _is_real_number(bound):
-                raise TypeError(
-                    f"{where}{cls} bounds must be real numbers; got "
-                    f"{label}={_describe(bound)}."
-                )
-            if math.isnan(bound):
-                raise ValueError(
-                    f"{where}{cls} bounds must not be NaN; got {label}=nan."
-                )
-            if isinstance(self.prior, str) and math.isinf(bound):
-                raise ValueError(
-                    f"{where}{cls} bounds must be finite with "
-                    f"prior={self.prior!r}; got {label}={_repr_number(bound)}. "
-                    "For an unbounded range pass a "
-                    "scipy.stats distribution as prior, e.g. "
-                    "Real(-np.inf, np.inf, prior=stats.norm(0, 1))."
-                )
-        if (
-            isinstance(self.prior, str)
-            and self.prior == "log-uniform"
-            and not self.low > 0
-        ):
-            needs = ">= 1" if isinstance(self, Integer) else "> 0"
-            raise ValueError(
-                f"{where}the 'log-uniform' prior needs low {needs}; got "
-                f"low={_repr_number(self.low)}. Use a positive lower bound or "
-                "prior='uniform'."
-            )
-
-    # ---- warp --------------------------------------------------------------
-    def _warp(self, x: np.ndarray) -> np.ndarray:
-        if self._warp_kind == "uniform":
-            z = x
-        elif self._warp_kind == "log":
-            z = np.log(x)
-        else:
-            z = self.prior.cdf(x)
-        return (z - self._za) / (self._zb - self._za)
-
-    def _unwarp(self, t: np.ndarray) -> np.ndarray:
-        z = self._za + t * (self._zb - self._za)
-        if self._warp_kind == "uniform":
-            return z
-        if self._warp_kind == "log":
-            return np.exp(z)
-        return self.prior.ppf(np.clip(z, self._za, self._zb))
-
-    # ---- codes: values (continuous) or lattice indices k (discrete) ---------
-    def _decode(self, u):
-        t = np.clip(u, self._tmin, self._tmax)
-        x = self._unwarp(t)
-        if self._step is None:
-            # Exact bounds at the ends, which exp(log(low)) may miss by an ulp.
-            x = np.where(t <= 0.0, self._lo, np.where(t >= 1.0, self._hi, x))
-            return np.clip(x, self._lo, self._hi)
-        k = self._lattice_index(x)
-        if self._warp_kind == "cdf":
-            # In the far upper tail of a distribution prior a cell can be
-            # narrower than the float spacing near 1, so its centre decodes to
-            # a neighbour. Move such codes down to the first one that survives
-            # encode -> decode (k only decreases), so that snapping is
-            # idempotent.
-            for _ in range(64):
-                again = self._lattice_index(self._unwarp(self._encode(k)))
-                if np.array_equal(again, k):
-                    break
-                k = again
-        return k
-
-    def _lattice_index(self, x):
-        return np.clip(np.rint(x / self._step), self._kmin, self._kmax)
-
-    def _encode(self, codes):
-        if self._step is None:
-            return np.clip(self._warp(codes), self._tmin, self._tmax)
-        v, h = codes * self._step, self._step / 2
-        cell = np.clip(self._warp(np.stack([v - h, v + h])), 0.0, 1.0)
-        return np.clip(cell.mean(axis=0), self._tmin, self._tmax)
-
-    def _codes_of(self, values):
-        if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
-            values = values.reshape(-1)
-            x = values.astype(float)
-        else:  # bools, strings and None are no numbers here
-            values = list(values)
-            x = np.array([float(v) if _is_real_number(v) else np.nan for v in values])
-        with np.errstate(invalid="ignore"):
-            ok = np.isfinite(x) & (x >= self._lo) & (x <= self._hi)
-            if self._step is not None:
-                r = x / self._step
-                x = np.rint(r)
-                ok &= np.abs(r - x) <= _lattice_tol(x)
-        if not ok.all():
-            bad = values[np.flatnonzero(~ok)[0]]
-            raise ValueError(f"{bad!r} is not a value of {self!r}.")
-        return x
-
-    def _all_codes(self):
-        return np.arange(self._kmin, self._kmax + 1, dtype=float)
-
-    def snap_unit(self, u) -> np.ndarray:
-        self._ensure_checked()
-        if self._step is None:  # exact identity, not warp(unwarp(u)) up to rounding
-            return np.clip(_as_unit(u), self._tmin, self._tmax)
-        return super().snap_unit(u)
-
-    snap_unit.__doc__ = Dimension.snap_unit.__doc__
-
-    def __contains__(self, value) -> bool:
-        # Scalar path of _codes_of: SearchSpace.check_params calls this per value.
-        self._ensure_checked()
-        if not _is_real_number(value):
-            return False
-        x = float(value)
-        if not (math.isfinite(x) and self._lo <= x <= self._hi):
-            return False
-        if self._step is None:
-            return True
-        r = x / self._step
-        return bool(abs(r - round(r)) <= _lattice_tol(round(r)))
-
-    # ---- comparison -------------------------------------------------------
-    def __eq__(self, other):
-        if type(other) is not type(self):
-            return NotImplemented
-        return (
-            _same_number(self.low, other.low)
-            and _same_number(self.high, other.high)
-            and _same_prior(self.prior, other.prior)
-            and _same_number(getattr(self, "step", None), getattr(other, "step", None))
-        )
-
-    def __hash__(self):
-        try:
-            return hash((type(self).__name__, self.low, self.high))
-        except TypeError:
-            return hash(type(self).__name__)
-
-
-class Real(_Ordered):
-    """A real-valued parameter in ``[low, high]``.
-
-    Parameters
-    ----------
-    low, high : float
-        Inclusive bounds, ``low < high``. They may be ``-np.inf`` / ``np.inf``
-        when ``prior`` is a distribution.
-    prior : {"uniform", "log-uniform"} or frozen scipy.stats distribution, \
-            default="uniform"
-        Distribution of the values. ``"log-uniform"`` needs ``low > 0``. A
-        frozen continuous distribution (``stats.norm(0, 1)``) is truncated to
-        ``[low, high]``; this is how unbounded normal or lognormal
-        parameters are written.
-    step : float, default=None
-        Quantisation: the values are the multiples of ``step`` within
-        ``[low, high]``, ``round(x / step) * step``. Each multiple gets the
-        prior probability of its cell ``[v - step/2, v + step/2]`` (the
-        bounds padded by half a step, so with a uniform prior every multiple
-        is equally likely).
-
-    Attributes
-    ----------
-    kind : {"real", "integer"}
-        ``"real"`` without a step; ``"integer"`` with a step, meaning an
-        ordered discrete lattice, searched like an :class:`Integer`.
-
-    See Also
-    --------
-    Integer : An integer-valued parameter.
-    Categorical : An unordered parameter.
-
-    Notes
-    -----
-    The unit encoding is affine for the uniform prior, affine in log space for
-    the log-uniform prior and the prior's CDF renormalised to
-    ``[cdf(low), cdf(high)]`` for a distribution, so an unbounded prior maps
-    into (0, 1). Round trips ``from_unit(to_unit(x))`` are exact to about
-    ``1e-15`` times the range (relative for the log-uniform prior); values in
-    the extreme upper tail of a distribution prior (beyond its ``1 - 1e-15``
-    quantile) cannot be resolved in [0, 1] and come back as that quantile.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from scipy import stats
-    >>> from sklearn_bayestune._space import Real
-    >>> C = Real(1e-3, 1e3, prior="log-uniform")
-    >>> C.to_unit([1e-3, 1.0, 1e3])
-    array([0. , 0.5, 1. ])
-    >>> C.from_unit([0.5])
-    [1.0]
-    >>> C.rvs(random_state=0) in C
-    True
-    >>> Real(0.0, 1.0, step=0.25).values()
-    [0.0, 0.25, 0.5, 0.75, 1.0]
-    >>> Real(-np.inf, np.inf, prior=stats.norm(0, 1)).from_unit([0.5])
-    [0.0]
-    """
-
-    _prior_kinds = (stats.rv_continuous,)
-
-    def __init__(self, low, high, prior="uniform", *, step=None):
-        self.low = low
-        self.high = high
-        self.prior = prior
-        self.step = step
-
-    @property
-    def kind(self) -> str:
-        return "real" if self.step is None else "integer"
-
-    def _check(self, name: str | None = None, *, parameter: str | None = None):
-        where = _where(name, parameter)
-        self._check_prior(where, "a frozen scipy.stats continuous distribution")
-        self._check_bounds(where)
-        if not self.low < self.high:
-            raise ValueError(
-                f"{where}Real needs low < high; got low={_repr_number(self.low)}, "
-                f"high={_repr_number(self.high)}. For a single value use a list, "
-                "e.g. [1.0]."
-            )
-        step, decimals = self.step, None
-        if step is not None:
-            if not _is_real_number(step) or not (0 < step < np.inf):
-                raise ValueError(
-                    f"{where}step must be a positive finite number or None; got "
-                    f"step={_describe(step)}."
-                )
-            step = float(step)
-            # Round k * step to the decimals of step, so that 3 * 0.1 reads 0.3.
-            _, digits, exponent = Decimal(repr(step)).as_tuple()
-            if len(digits) <= 12:
-                decimals = max(0, -exponent)
-        self._setup(
-            name,
-            parameter,
-            lo=float(self.low),
-            hi=float(self.high),
-            step=step,
-            decimals=decimals,
-        )
-
-    def _values_of(self, codes):
-        if self._step is None:
-            return codes.tolist()
-        v = codes * self._step
-        if self._decimals is not None:
-            v = np.round(v, self._decimals)
-        return np.clip(v, self._lo, self._hi).tolist()
-
-    def __repr__(self):
-        args = [_repr_number(self.low), _repr_number(self.high)]
-        if not (isinstance(self.prior, str) and self.prior == "uniform"):
-            args.append(f"prior={_repr_prior(self.prior)}")
-        if self.step is not None:
-            args.append(f"step={_repr_number(self.step)}")
-        return f"Real({', '.join(args)})"
-
-
-class Integer(_Ordered):
-    """An integer-valued parameter in ``[low, high]``, both inclusive.
-
-    Parameters
-    ----------
-    low, high : int
-        Inclusive bounds, ``low <= high``. They may be ``-np.inf`` /
-        ``np.inf`` when ``prior`` is a distribution.
-    prior : {"uniform", "log-uniform"} or frozen scipy.stats distribution, \
-            default="uniform"
-        ``"log-uniform"`` needs ``low >= 1``. A frozen discrete distribution
-        (``stats.poisson(3)``) is truncated to ``[low, high]``; a continuous
-        one is discretised by rounding (the value ``k`` gets the mass of
-        ``[k - 0.5, k + 0.5]``).
-
-    Attributes
-    ----------
-    kind : "integer"
-
-    See Also
-    --------
-    Real : A real-valued parameter, optionally quantised with ``step``.
-    randint : The numpy/scipy-style ``[low, high)`` constructor.
-
-    Notes
-    -----
-    The encoding pads the bounds by half a step, ``[low - 0.5, high + 0.5]``
-    (in log space for the log-uniform prior, as Optuna does), so each integer
-    owns a cell whose width is its prior probability and a uniform unit value
-    decodes to a draw from the prior. Values at the far upper tail of a
-    distribution prior, whose cell is narrower than the float resolution
-    near 1, collapse onto their neighbour.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import Integer
-    >>> n = Integer(1, 4)
-    >>> n.to_unit([1, 2, 3, 4])
-    array([0.125, 0.375, 0.625, 0.875])
-    >>> n.from_unit([0.0, 0.3, 1.0])
-    [1, 2, 4]
-    >>> n.values()
-    [1, 2, 3, 4]
-    """
-
-    kind = "integer"
-    _prior_kinds = (stats.rv_continuous, stats.rv_discrete)
-
-    def __init__(self, low, high, prior="uniform"):
-        self.low = low
-        self.high = high
-        self.prior = prior
-
-    def _check(self, name: str | None = None, *, parameter: str | None = None):
-        where = _where(name, parameter)
-        self._check_prior(where, "a frozen scipy.stats distribution")
-        self._check_bounds(where)
-        for label, bound in (("low", self.low), ("high", self.high)):
-            if math.isfinite(bound) and bound != math.floor(bound):
-                raise ValueError(
-                    f"{where}Integer bounds must be integers; got "
-                    f"{label}={_repr_number(bound)}. Use Real for a real-valued "
-                    "parameter."
-                )
-        if not self.low <= self.high:
-            raise ValueError(
-                f"{where}Integer needs low <= high; got low={_repr_number(self.low)}, "
-                f"high={_repr_number(self.high)}."
-            )
-        self._setup(
-            name,
-            parameter,
-            lo=float(self.low),
-            hi=float(self.high),
-            step=1.0,
-            decimals=0,
-        )
-
-    def _values_of(self, codes):
-        return codes.astype(np.int64).tolist()
-
-    def _array_of(self, codes, shape):
-        return codes.astype(np.int64).reshape(shape)
-
-    def __repr__(self):
-        args = [_repr_number(self.low), _repr_number(self.high)]
-        if not (isinstance(self.prior, str) and self.prior == "uniform"):
-            args.append(f"prior={_repr_prior(self.prior)}")
-        return f"Integer({', '.join(args)})"
-
-
-class Categorical(Dimension):
-    """An unordered parameter taking one of a list of values.
-
-    Parameters
-    ----------
-    categories : list, tuple or 1-D ndarray
-        The values, any objects: strings, numbers, None, bools, estimators,
-        callables. Duplicates are kept (as scikit-learn keeps them), which
-        weights the random draws.
-
-    Attributes
-    ----------
-    kind : "categorical"
-
-    Notes
-    -----
-    With ``n`` categories, category ``i`` is encoded as ``(i + 0.5) / n`` and
-    ``u`` decodes to category ``floor(u * n)``. The Bayesian optimiser
-    compares categorical columns with a Hamming distance, so the order of the
-    categories does not matter. Values are matched with ``==`` when it gives a
-    bool, by identity otherwise (arrays, estimators), and ``True`` never
-    matches ``1``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import Categorical
-    >>> kernel = Categorical(["linear", "rbf", "poly", "sigmoid"])
-    >>> kernel.to_unit(["linear", "sigmoid"])
-    array([0.125, 0.875])
-    >>> kernel.from_unit([0.3])
-    ['rbf']
-    >>> "rbf" in kernel, "cosine" in kernel
-    (True, False)
-    """
-
-    kind = "categorical"
-
-    def __init__(self, categories):
-        self.categories = categories
-
-    def _check(self, name: str | None = None, *, parameter: str | None = None):
-        where = _where(name, parameter)
-        categories = self.categories
-        if isinstance(categories, (str, bytes)):
-            raise TypeError(
-                f"{where}categories must be a list, tuple or 1-D array of values; "
-                f"got {_describe(categories)}. Did you mean [{categories!r}]?"
-            )
-        if isinstance(categories, np.ndarray):
-            if categories.ndim != 1:
-                raise ValueError(
-                    f"{where}categories must be a 1-D array; got an array of shape "
-                    f"{categories.shape}."
-                )
-        elif not isinstance(categories, Sequence):
-            raise TypeError(
-                f"{where}categories must be a list, tuple or 1-D array of values; "
-                f"got {_describe(categories)}."
-            )
-        if len(categories) == 0:
-            raise ValueError(
-                f"{where}Categorical needs at least one category; got {categories!r}."
-            )
-        self._choices = list(categories)
-        self._n_choices = len(self._choices)
-        # Fast path of the lookup for hashable categories; the type is part of
-        # the key so that True and 1 (equal hashes) stay apart.
-        self._index = {}
-        for i, c in enumerate(self._choices):
-            try:
-                self._index.setdefault((type(c), c), i)
-            except TypeError:
-                pass
-        self._first = np.array([self._lookup(c) for c in self._choices], dtype=np.intp)
-        self._is_checked = True
-
-    def __contains__(self, value) -> bool:
-        self._ensure_checked()
-        try:
-            self._lookup(value)
-        except ValueError:
-            return False
-        return True
-
-    def _lookup(self, value) -> int:
-        try:
-            i = self._index.get((type(value), value))
-        except (TypeError, ValueError):  # unhashable, or an ambiguous ==
-            i = None
-        if i is not None:
-            return i
-        for i, c in enumerate(self._choices):
-            if c is value:
-                return i
-        for i, c in enumerate(self._choices):
-            if _same_category(c, value):
-                return i
-        raise ValueError(f"{value!r} is not a value of {self!r}.")
-
-    def _decode(self, u):
-        n = self._n_choices
-        # A duplicated category decodes to its first occurrence, so that
-        # snap_unit equals to_unit(from_unit(u)).
-        return self._first[np.clip(np.floor(u * n), 0, n - 1).astype(np.intp)]
-
-    def _encode(self, codes):
-        return (np.asarray(codes, dtype=float) + 0.5) / self._n_choices
-
-    def _codes_of(self, values):
-        return np.array([self._lookup(v) for v in values], dtype=np.intp)
-
-    def _values_of(self, codes):
-        return [self._choices[i] for i in codes]
-
-    def _array_of(self, codes, shape):
-        values = self._values_of(codes)
-        if len(shape) == 1:
-            return values
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out.reshape(shape)
-
-    def _all_codes(self):
-        return np.arange(self._n_choices)
-
-    def __eq__(self, other):
-        if type(other) is not type(self):
-            return NotImplemented
-        a, b = self.categories, other.categories
-        try:
-            if len(a) != len(b):
-                return False
-            return all(_same_category(x, y) for x, y in zip(a, b))
-        except TypeError:
-            return a is b
-
-    def __hash__(self):
-        try:
-            return hash(("Categorical", len(self.categories)))
-        except TypeError:
-            return hash("Categorical")
-
-    def __repr__(self):
-        categories = self.categories
-        if isinstance(categories, np.ndarray):
-            categories = categories.tolist()
-        elif not isinstance(categories, (str, bytes)) and isinstance(
-            categories, Sequence
-        ):
-            categories = list(categories)
-        return f"Categorical({categories!r})"
-
-
-# --------------------------------------------------------------------------
-# HyperDrive-style constructors
-# --------------------------------------------------------------------------
-
-
-def choice(*options) -> Categorical:
-    """One of the given options (HyperDrive ``choice``).
-
-    Parameters
-    ----------
-    *options : objects
-        The options, ``choice("a", "b")``, or a single list, range or array
-        of them, ``choice(["a", "b"])``. A single tuple stays one option,
-        because tuples are common parameter values
-        (``hidden_layer_sizes=(100,)``).
-
-    Returns
-    -------
-    dimension : Categorical
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import choice
-    >>> choice("linear", "rbf")
-    Categorical(['linear', 'rbf'])
-    >>> choice([1, 10, 100]).values()
-    [1, 10, 100]
-    """
-    if len(options) == 1 and isinstance(options[0], (list, range, np.ndarray)):
-        return Categorical(
-            list(options[0]) if isinstance(options[0], range) else options[0]
-        )
-    return Categorical(list(options))
-
-
-def randint(low: int, high: int | None = None) -> Integer:
-    """An integer drawn uniformly from ``[low, high)``, numpy's convention.
-
-    ``randint(upper)`` gives ``[0, upper)``, which is also HyperDrive's
-    ``randint(upper)``; ``randint(low, high)`` matches ``numpy``'s and
-    ``scipy.stats.randint(low, high)``: ``high`` is excluded.
-
-    Parameters
-    ----------
-    low : int
-        Lowest value, or the exclusive upper bound when ``high`` is None.
-    high : int, default=None
-        Exclusive upper bound.
-
-    Returns
-    -------
-    dimension : Integer
-        ``Integer(low, high - 1)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import randint
-    >>> randint(5).values()
-    [0, 1, 2, 3, 4]
-    >>> randint(2, 4)
-    Integer(2, 3)
-    """
-    if high is None:
-        low, high = 0, low
-    for bound in (low, high):
-        if not isinstance(bound, numbers.Integral) or isinstance(
-            bound, (bool, np.bool_)
-        ):
-            raise TypeError(f"randint bounds must be integers; got {_describe(bound)}.")
-    if not high > low:
-        raise ValueError(
-            f"randint(low, high) draws from [low, high) and needs high > low; got "
-            f"low={low}, high={high}."
-        )
-    return Integer(int(low), int(high) - 1)
-
-
-def uniform(low: float, high: float) -> Real:
-    """A real drawn uniformly from ``[low, high]`` (HyperDrive ``uniform``).
-
-    The arguments are the bounds, as in HyperDrive, not scipy's
-    ``stats.uniform(loc, scale)``, which spans ``[loc, loc + scale]``.
-
-    Parameters
-    ----------
-    low, high : float
-        Bounds.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(low, high)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import uniform
-    >>> uniform(0.5, 2.0).from_unit([0.0, 1.0])
-    [0.5, 2.0]
-    """
-    return Real(low, high)
-
-
-def quniform(low: float, high: float, q: float) -> Real:
-    """A multiple of ``q`` in ``[low, high]`` (HyperDrive ``quniform``).
-
-    HyperDrive draws ``round(uniform(low, high) / q) * q``. Here every multiple
-    of ``q`` in ``[low, high]`` is equally likely and the values never leave
-    the bounds, whereas HyperDrive gives the two end multiples half the
-    probability (and may step outside bounds that are not multiples of ``q``).
-
-    Parameters
-    ----------
-    low, high : float
-        Bounds.
-    q : float
-        Step.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(low, high, step=q)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import quniform
-    >>> quniform(0, 1, 0.25).values()
-    [0.0, 0.25, 0.5, 0.75, 1.0]
-    """
-    return Real(low, high, step=q)
-
-
-def loguniform(low: float, high: float) -> Real:
-    """A real whose logarithm is uniform, between the bounds ``low`` and ``high``.
-
-    The arguments are the bounds, as in ``scipy.stats.loguniform`` and
-    scikit-learn's examples. HyperDrive's ``loguniform(min_exp, max_exp)``
-    takes *exponents* instead: it means ``exp(uniform(min_exp, max_exp))``,
-    which is ``loguniform(np.exp(min_exp), np.exp(max_exp))`` here.
-
-    Parameters
-    ----------
-    low, high : float
-        Bounds, ``0 < low < high``.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(low, high, prior="log-uniform")``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import loguniform
-    >>> loguniform(1e-3, 1e3).from_unit([0.5])
-    [1.0]
-    """
-    return Real(low, high, prior="log-uniform")
-
-
-def qloguniform(low: float, high: float, q: float) -> Real:
-    """A multiple of ``q`` between ``low`` and ``high``, log-uniform.
-
-    The arguments are the bounds. HyperDrive's ``qloguniform(min_exp,
-    max_exp, q)`` takes exponents, ``round(exp(uniform(min_exp, max_exp)) / q)
-    * q``, which is ``qloguniform(np.exp(min_exp), np.exp(max_exp), q)`` here.
-
-    Parameters
-    ----------
-    low, high : float
-        Bounds, ``0 < low < high``.
-    q : float
-        Step.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(low, high, prior="log-uniform", step=q)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import qloguniform
-    >>> qloguniform(1, 1000, 1).n_choices
-    1000
-    """
-    return Real(low, high, prior="log-uniform", step=q)
-
-
-def normal(mu: float, sigma: float) -> Real:
-    """An unbounded normal real (HyperDrive ``normal``).
-
-    Parameters
-    ----------
-    mu : float
-        Mean.
-    sigma : float
-        Standard deviation.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(-np.inf, np.inf, prior=stats.norm(loc=mu, scale=sigma))``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import normal
-    >>> normal(3.0, 2.0).from_unit([0.5])
-    [3.0]
-    """
-    return Real(-np.inf, np.inf, prior=stats.norm(loc=mu, scale=sigma))
-
-
-def qnormal(mu: float, sigma: float, q: float) -> Real:
-    """A normal real rounded to a multiple of ``q`` (HyperDrive ``qnormal``).
-
-    ``round(normal(mu, sigma) / q) * q``, as in HyperDrive.
-
-    Parameters
-    ----------
-    mu, sigma : float
-        Mean and standard deviation.
-    q : float
-        Step.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(-np.inf, np.inf, prior=stats.norm(loc=mu, scale=sigma), step=q)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import qnormal
-    >>> qnormal(0.0, 1.0, 0.5).from_unit([0.5, 0.9])
-    [0.0, 1.5]
-    """
-    return Real(-np.inf, np.inf, prior=stats.norm(loc=mu, scale=sigma), step=q)
-
-
-def lognormal(mu: float, sigma: float) -> Real:
-    """``exp(normal(mu, sigma))``, positive and unbounded (HyperDrive ``lognormal``).
-
-    ``mu`` and ``sigma`` are the mean and standard deviation of the
-    logarithm, as in HyperDrive; the median is ``exp(mu)``. In scipy terms the
-    prior is ``stats.lognorm(s=sigma, scale=np.exp(mu))``.
-
-    Parameters
-    ----------
-    mu, sigma : float
-        Mean and standard deviation of ``log(value)``.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(0.0, np.inf, prior=stats.lognorm(s=sigma, scale=np.exp(mu)))``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import lognormal
-    >>> lognormal(0.0, 1.0).from_unit([0.5])
-    [1.0]
-    """
-    return Real(0.0, np.inf, prior=stats.lognorm(s=sigma, scale=float(np.exp(mu))))
-
-
-def qlognormal(mu: float, sigma: float, q: float) -> Real:
-    """``round(exp(normal(mu, sigma)) / q) * q`` (HyperDrive ``qlognormal``).
-
-    Parameters
-    ----------
-    mu, sigma : float
-        Mean and standard deviation of the logarithm before rounding.
-    q : float
-        Step; 0 is a possible value, as in HyperDrive.
-
-    Returns
-    -------
-    dimension : Real
-        ``Real(0.0, np.inf, prior=stats.lognorm(s=sigma, scale=np.exp(mu)),
-        step=q)``.
-
-    Examples
-    --------
-    >>> from sklearn_bayestune._space import qlognormal
-    >>> qlognormal(0.0, 1.0, 1.0).from_unit([0.01, 0.5])
-    [0.0, 1.0]
-    """
-    return Real(
-        0.0, np.inf, prior=stats.lognorm(s=sigma, scale=float(np.exp(mu))), step=q
-    )
-
-
-# --------------------------------------------------------------------------
-# Conversion of what scikit-learn accepts
-# --------------------------------------------------------------------------
-
-
-def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
-    """Convert one value of a scikit-learn parameter dict to a dimension.
-
-    Parameters
-    ----------
-    value : object
-        A :class:`Real`, :class:`Integer` or :class:`Categorical` (checked
-        and returned as is); a list, tuple, range or 1-D array of values
-        (becomes :class:`Categorical`); a frozen ``scipy.stats`` continuous
-        distribution (becomes ``Real(support, prior=value)``) or discrete one
-        (``Integer(support, prior=value)``; ``stats.randint(a, b)`` has support
-        ``[a, b - 1]``); an unfrozen distribution without shape parameters
-        (frozen with its defaults); or any other object with an ``rvs`` method,
-        returned as is (it can be sampled but not encoded).
-    name : str
-        The parameter key, for error messages.
-    parameter : str, default="param_distributions"
-        The constructor argument that held ``value``, for error messages.
-
-    Returns
-    -------
-    dimension : Dimension or object
-        A checked dimension, or the object with ``rvs`` itself.
-
-    Examples
-    --------
-    >>> from scipy import stats
-    >>> from sklearn_bayestune._space import as_dimension
-    >>> as_dimension(["rbf", "linear"], "kernel")
-    Categorical(['rbf', 'linear'])
-    >>> as_dimension(stats.randint(1, 5), "n")
-    Integer(1, 4, prior=stats.randint(low=1, high=5, loc=0))
-    """
-    if isinstance(value, Dimension):
-        value._check(name, parameter=parameter)
-        return value
-    if isinstance(value, (stats.rv_continuous, stats.rv_discrete)):
-        try:
-            value = value.freeze()
-        except TypeError:  # shape parameters are missing: keep its rvs only
-            return value
-    if _is_frozen(value):
-        lo, hi = value.support()
-        if isinstance(value.dist, stats.rv_discrete):
-            lo, hi = (int(b) if np.isfinite(b) else float(b) for b in (lo, hi))
-            dim = Integer(lo, hi, prior=value)
-        else:
-            dim = Real(float(lo), float(hi), prior=value)
-        dim._check(name, parameter=parameter)
-        return dim
-    if isinstance(value, np.ndarray) or (
-        isinstance(value, Sequence) and not isinstance(value, (str, bytes))
-    ):
-        dim = Categorical(value)
-        dim._check(name, parameter=parameter)
-        return dim
-    if hasattr(value, "rvs"):
-        return value
-    hint = ""
-    if isinstance(value, (str, bytes)):
-        hint = f" Did you mean [{value!r}]?"
-    elif isinstance(value, (set, frozenset)):
-        hint = " Use a list: a set has no order."
-    elif hasattr(value, "__iter__") and not isinstance(value, Mapping):
-        hint = " Use a list of its values."
-    raise TypeError(
-        f"Parameter {name!r} in {parameter} must be a list of values, a "
-        "scipy.stats distribution, or a Real/Integer/Categorical dimension; "
-        f"got {_describe(value)}.{hint}"
-    )
 
 
 # --------------------------------------------------------------------------
@@ -1436,7 +120,8 @@ class SearchSpace:
         ``len(subspaces)``.
     encodable : bool
         Whether every value is a :class:`Dimension`; only then can the space
-        be encoded (objects with nothing but ``rvs`` cannot).
+        be encoded (objects with nothing but ``rvs`` cannot). See
+        :meth:`check_encodable`.
     is_finite : bool
         Whether every dimension has finitely many values.
     size : int or None
@@ -1454,7 +139,8 @@ class SearchSpace:
 
     Examples
     --------
-    >>> from sklearn_bayestune._space import Real, SearchSpace
+    >>> from sklearn_bayestune._dimensions import Real
+    >>> from sklearn_bayestune._space import SearchSpace
     >>> space = SearchSpace([
     ...     {"kernel": ["linear"], "C": Real(1e-2, 1e2, prior="log-uniform")},
     ...     {"kernel": ["rbf"], "C": Real(1e-2, 1e2, prior="log-uniform"),
@@ -1570,7 +256,20 @@ class SearchSpace:
             return None
         return dim.unit_choices()
 
-    def _require_encodable(self):
+    def check_encodable(self) -> None:
+        """Raise a TypeError unless every value of the space can be encoded.
+
+        The encoding methods (``to_unit``, ``from_unit``, ``sample_unit``,
+        ``snap``, ...) call this first. A space holding an object with only an
+        ``rvs`` method can be sampled, as by ``RandomTuneCV``, but not encoded,
+        so ``BayesTuneCV`` and ``BayesOptimizer`` cannot search it.
+
+        Raises
+        ------
+        TypeError
+            Naming the first parameter whose value is not a
+            :class:`Dimension`.
+        """
         if self.encodable:
             return
         for sub in self.subspaces:
@@ -1587,19 +286,19 @@ class SearchSpace:
     @property
     def n_dims(self) -> int:
         """Number of columns ``d`` of the encoding."""
-        self._require_encodable()
+        self.check_encodable()
         return len(self._dims)
 
     @property
     def columns(self) -> list[tuple[tuple[int, ...], str | None]]:
         """(subspace indices, key) of each column; key None for the subspace column."""
-        self._require_encodable()
+        self.check_encodable()
         return self._columns
 
     @property
     def categorical(self) -> np.ndarray:
         """Boolean mask (d,) of the categorical columns, subspace column included."""
-        self._require_encodable()
+        self.check_encodable()
         return self._categorical
 
     @property
@@ -1609,7 +308,7 @@ class SearchSpace:
         Ordered columns without a short list of choices: continuous Reals, and
         lattices with 1000 values or more.
         """
-        self._require_encodable()
+        self.check_encodable()
         return self._continuous
 
     def __repr__(self):
@@ -1691,13 +390,14 @@ class SearchSpace:
         rng : int, RandomState or Generator, default=None
         method : {"random", "sobol"}, default="random"
             ``"sobol"`` draws a scrambled Sobol' sequence over all columns
-            (the first ``n`` points of a power-of-2 block).
+            (the first ``n`` points of a power-of-2 block), except that the
+            subspace column cycles through the subspaces.
 
         Returns
         -------
         X_unit : ndarray of shape (n, n_dims)
         """
-        self._require_encodable()
+        self.check_encodable()
         rng = _check_random_state(rng)
         if method == "random":
             U = rng.uniform(size=(n, self.n_dims))
@@ -1709,6 +409,10 @@ class SearchSpace:
                     self.n_dims, scramble=True, **{_SOBOL_SEED: _seed_from(rng)}
                 )
                 U = engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
+                if self.n_subspaces > 1:
+                    # Round-robin over subspaces, so a short initial design
+                    # visits every one of them.
+                    U[:, 0] = (np.arange(n) % self.n_subspaces + 0.5) / self.n_subspaces
         else:
             raise ValueError(f"method must be 'random' or 'sobol'; got {method!r}.")
         return self.snap(U)
@@ -1740,7 +444,7 @@ class SearchSpace:
         -------
         active : ndarray of bool, shape (n, n_dims)
         """
-        self._require_encodable()
+        self.check_encodable()
         X = self._check_X(X_unit)
         return self._active_mask[self._subspace_of(X)]
 
@@ -1760,7 +464,7 @@ class SearchSpace:
         -------
         X_snapped : ndarray of shape (n, n_dims)
         """
-        self._require_encodable()
+        self.check_encodable()
         X = self._check_X(X_unit)
         out = np.empty_like(X)
         for j, dim in enumerate(self._dims):
@@ -1780,7 +484,7 @@ class SearchSpace:
         -------
         X_unit : ndarray of shape (n, n_dims)
         """
-        self._require_encodable()
+        self.check_encodable()
         params_list = list(params_list)
         which = np.array([self.check_params(p) for p in params_list], dtype=np.intp)
         X = np.full((len(params_list), self.n_dims), INACTIVE)
@@ -1807,7 +511,7 @@ class SearchSpace:
         params_list : list of dict
             One dict per row, keys sorted; the subspace is read from column 0.
         """
-        self._require_encodable()
+        self.check_encodable()
         X = self._check_X(X_unit)
         which = self._subspace_of(X)
         active = self._active_mask[which]
@@ -1838,7 +542,7 @@ class SearchSpace:
             with fewer than 1000 values; None for a continuous column or a
             larger range (search those by gradient, then snap).
         """
-        self._require_encodable()
+        self.check_encodable()
         return self._choices[j]
 
     # ---- membership --------------------------------------------------------
