@@ -3,11 +3,13 @@
 ``GridTuneCV`` and ``RandomTuneCV`` replace scikit-learn's ``GridSearchCV`` and
 ``RandomizedSearchCV`` by changing one import. Search spaces accept everything
 scikit-learn accepts plus explicit dimensions (``Real``, ``Integer``,
-``Categorical``) and Azure ML HyperDrive-style constructors.
+``Categorical``) and Azure ML HyperDrive-style constructors. ``BayesTuneCV``
+searches with a Gaussian-process surrogate, and ``BayesOptimizer`` /
+``minimize`` expose the same optimiser through an ask/tell interface.
 """
 
-from ._search import GridTuneCV, RandomTuneCV
-from ._space import (
+from ._bayes_search import BayesTuneCV
+from ._dimensions import (
     Categorical,
     Integer,
     Real,
@@ -22,10 +24,28 @@ from ._space import (
     randint,
     uniform,
 )
+from ._optimizer import BayesOptimizer, minimize
+from ._run import CandidateResult
+from ._search import GridTuneCV, RandomTuneCV
+from ._stopping import (
+    BanditPolicy,
+    MedianStoppingPolicy,
+    PairedTestPolicy,
+    StoppingPolicy,
+    TruncationSelectionPolicy,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BanditPolicy",
+    "CandidateResult",
+    "MedianStoppingPolicy",
+    "PairedTestPolicy",
+    "StoppingPolicy",
+    "TruncationSelectionPolicy",
+    "BayesOptimizer",
+    "BayesTuneCV",
     "Categorical",
     "GridTuneCV",
     "Integer",
@@ -34,6 +54,7 @@ __all__ = [
     "choice",
     "lognormal",
     "loguniform",
+    "minimize",
     "normal",
     "qlognormal",
     "qloguniform",

@@ -37,7 +37,9 @@ class FoldTask:
     ``candidate`` indexes the search's list of candidates, ``split`` the list of
     splits. ``progress`` is the ``(index, total)`` pair scikit-learn prints in
     verbose messages for the candidate, and ``callback_ctx`` the scikit-learn
-    callback context of this task (None without callbacks).
+    callback context of this task (None without callbacks). ``replay`` is the
+    output of an earlier run of this task (from a checkpoint): the task then
+    returns it instead of fitting.
     """
 
     candidate: int
@@ -45,6 +47,7 @@ class FoldTask:
     params: dict
     progress: tuple[int, int]
     callback_ctx: Any = None
+    replay: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,11 @@ class FoldResult:
     candidate: int
     split: int
     out: dict
+    replayed: bool = False
+
+
+def _replay_task(task):
+    return FoldResult(task.candidate, task.split, task.replay, replayed=True)
 
 
 def _run_task(task, estimator, X, y, train, test, n_splits, caller, kwargs):
@@ -155,17 +163,18 @@ class CrossValidationEvaluator:
         ``tasks`` is consumed lazily. The returned iterator must be exhausted
         before the next call.
         """
-        n_splits = self.n_splits
-        return self._parallel(
-            delayed(_run_task)(
-                task,
-                self.estimator,
-                self.X,
-                self.y,
-                *self.splits[task.split],
-                n_splits,
-                self.caller if task.callback_ctx is not None else None,
-                self._fit_and_score_kwargs,
-            )
-            for task in tasks
+        return self._parallel(self._delayed(task) for task in tasks)
+
+    def _delayed(self, task):
+        if task.replay is not None:
+            return delayed(_replay_task)(task)
+        return delayed(_run_task)(
+            task,
+            self.estimator,
+            self.X,
+            self.y,
+            *self.splits[task.split],
+            self.n_splits,
+            self.caller if task.callback_ctx is not None else None,
+            self._fit_and_score_kwargs,
         )

@@ -5,7 +5,14 @@ order they finish and turns them into what each consumer needs:
 
 - ``BaseSearchCV._format_results``'s inputs, so ``cv_results_`` is built by
   scikit-learn's own code and has exactly its layout;
-- per-candidate mean and spread of one metric, for the surrogate model.
+- a table of every candidate's fold scores for one metric, for the stopping
+  policies, the surrogate model and the callbacks.
+
+A candidate is *running* until all its folds are in (*complete*), unless a
+stopping policy cancelled its remaining folds (*stopped*: it stays in
+``cv_results_`` with NaN for the missing folds) or the search ended before
+they ran (*cancelled*: budget reached, a callback asked to stop, Ctrl-C; it is
+left out of ``cv_results_``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,29 @@ import numpy as np
 
 from ._evaluator import FoldResult
 
+RUNNING, COMPLETE, STOPPED, CANCELLED = "running", "complete", "stopped", "cancelled"
+STATUSES = (RUNNING, COMPLETE, STOPPED, CANCELLED)
+
+
+def optimised_metric(test_scores, refit) -> str | None:
+    """The metric a search optimises, given one fold's ``test_scores``.
+
+    None for a single metric; with several, ``refit`` when it names one,
+    else the first. (A callable scoring reveals whether it is multimetric only
+    once called, hence a fold's actual scores as input.)
+    """
+    if not isinstance(test_scores, dict):
+        return None
+    if isinstance(refit, str) and refit in test_scores:
+        return refit
+    return next(iter(test_scores))
+
+
+def _nan_like(scores):
+    if isinstance(scores, dict):
+        return {name: np.nan for name in scores}
+    return np.nan
+
 
 class SearchRecord:
     """Candidates of one ``fit`` and the outputs of their finished folds.
@@ -25,13 +55,21 @@ class SearchRecord:
     ----------
     n_splits : int
         Number of cross-validation splits every candidate is scored on.
+    refit : bool, str or callable
+        The search's ``refit``, which names the optimised metric.
     """
 
-    def __init__(self, n_splits: int):
+    def __init__(self, n_splits: int, refit=True):
         self.n_splits = n_splits
+        self.refit = refit
         self.params: list[dict] = []
+        self.status: list[str] = []
         self.more_results: dict[str, list] = defaultdict(list)
+        self.metric: str | None = None
         self._outputs: list[list[dict | None]] = []
+        # Fold scores of the optimised metric, grown by doubling.
+        self._scores = np.full((0, n_splits), np.nan)
+        self._finished = np.zeros((0, n_splits), dtype=bool)
 
     @property
     def n_candidates(self) -> int:
@@ -63,58 +101,80 @@ class SearchRecord:
                 )
             self.more_results[key].extend(values)
         self.params.extend(params)
+        self.status.extend([RUNNING] * len(params))
         self._outputs.extend([None] * self.n_splits for _ in params)
+        if len(self.params) > len(self._scores):
+            size = max(2 * len(self._scores), len(self.params), 16)
+            grow = size - len(self._scores)
+            self._scores = np.vstack(
+                [self._scores, np.full((grow, self.n_splits), np.nan)]
+            )
+            self._finished = np.vstack(
+                [self._finished, np.zeros((grow, self.n_splits), dtype=bool)]
+            )
         return range(start, len(self.params))
 
     def add(self, result: FoldResult) -> None:
         """Store one finished fold."""
-        self._outputs[result.candidate][result.split] = result.out
+        c, split = result.candidate, result.split
+        self._outputs[c][split] = result.out
+        scores = result.out["test_scores"]
+        if self.metric is None and isinstance(scores, dict):
+            self.metric = optimised_metric(scores, self.refit)
+        # A failed fit under a callable scoring holds a bare error_score.
+        self._scores[c, split] = (
+            scores[self.metric] if isinstance(scores, dict) else scores
+        )
+        self._finished[c, split] = True
+        if self._finished[c].all():
+            self.status[c] = COMPLETE
 
-    def folds_done(self, candidate: int) -> int:
-        return sum(out is not None for out in self._outputs[candidate])
+    def set_status(self, candidate: int, status: str) -> None:
+        if self.status[candidate] == RUNNING:
+            self.status[candidate] = status
 
-    def is_complete(self, candidate: int) -> bool:
-        return self.folds_done(candidate) == self.n_splits
+    def is_running(self, candidate: int) -> bool:
+        return self.status[candidate] == RUNNING
 
-    def outputs(self) -> list[dict]:
-        """Fold outputs in ``product(candidates, splits)`` order.
+    def score_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, finished), each (n_candidates, n_splits), of the optimised metric.
 
-        That is the order ``BaseSearchCV._format_results`` expects. Every
-        candidate must be complete.
+        Unfinished cells hold NaN. The arrays are views: read, don't keep.
         """
-        missing = [c for c in range(self.n_candidates) if not self.is_complete(c)]
-        if missing:
-            raise RuntimeError(f"Candidates {missing} have unfinished folds.")
-        return [out for folds in self._outputs for out in folds]
+        n = self.n_candidates
+        return self._scores[:n], self._finished[:n]
 
-    def test_scores(self, candidate: int, metric: str | None) -> np.ndarray:
-        """Test scores of the finished folds of ``candidate`` for one metric.
-
-        ``metric`` is a scorer name for multimetric scoring, else None. Failed
-        folds give ``error_score`` (NaN by default) as in ``cv_results_``.
-        """
-        scores = [
-            out["test_scores"] if metric is None else out["test_scores"][metric]
-            for out in self._outputs[candidate]
-            if out is not None
-        ]
-        return np.asarray(scores, dtype=float)
-
-    def first_test_scores(self):
-        """``test_scores`` of the first finished fold (a float or a dict)."""
-        for folds in self._outputs:
-            for out in folds:
-                if out is not None:
-                    return out["test_scores"]
-        raise RuntimeError("No fold has finished yet.")
+    def fold_scores(self, candidate: int) -> np.ndarray:
+        """The optimised metric on the finished folds of ``candidate``."""
+        return self._scores[candidate, self._finished[candidate]]
 
     def failed(self, candidate: int) -> bool:
         """Whether every finished fold of ``candidate`` failed to fit."""
         outs = [out for out in self._outputs[candidate] if out is not None]
         return bool(outs) and all(out["fit_error"] is not None for out in outs)
 
-    def cv_results(self, search) -> dict:
-        """``cv_results_`` built by scikit-learn's ``_format_results``."""
-        return search._format_results(
-            self.params, self.n_splits, self.outputs(), self.more_results
-        )
+    def kept(self) -> list[int]:
+        """Candidates that belong in ``cv_results_``: complete or stopped."""
+        return [c for c, s in enumerate(self.status) if s in (COMPLETE, STOPPED)]
+
+    def format_inputs(self, candidates: Sequence[int]):
+        """``(params, outputs, more_results)`` for ``_format_results``.
+
+        Outputs are in ``product(candidates, splits)`` order; a stopped
+        candidate's missing folds get NaN scores and times.
+        """
+        outputs = []
+        for c in candidates:
+            template = next(out for out in self._outputs[c] if out is not None)
+            for out in self._outputs[c]:
+                outputs.append(out if out is not None else self._missing(template))
+        more = {k: [v[c] for c in candidates] for k, v in self.more_results.items()}
+        return [self.params[c] for c in candidates], outputs, more
+
+    @staticmethod
+    def _missing(template):
+        missing = dict(template, fit_error=None, fit_time=np.nan, score_time=np.nan)
+        missing["test_scores"] = _nan_like(template["test_scores"])
+        if "train_scores" in template:
+            missing["train_scores"] = _nan_like(template["train_scores"])
+        return missing

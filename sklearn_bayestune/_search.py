@@ -15,11 +15,13 @@ the hook scikit-learn designed for it.
 
 from __future__ import annotations
 
+import os
 import time
+import warnings
 from collections.abc import Mapping
-from itertools import product
-from numbers import Integral
+from numbers import Integral, Real
 
+import joblib
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, ParameterSampler
@@ -27,7 +29,9 @@ from sklearn.model_selection._split import check_cv
 
 from ._compat import (
     BaseSearchCV,
+    HasMethods,
     Interval,
+    StrOptions,
     _check_method_params,
     _fit_context,
     _insert_error_scores,
@@ -36,98 +40,37 @@ from ._compat import (
     inconsistent_splits_message,
     indexable,
     init_callback_context,
-    real_callback_context,
 )
-from ._evaluator import CrossValidationEvaluator, FoldTask
-from ._results import SearchRecord
-from ._space import Dimension, SearchSpace
+from ._dimensions import Dimension
+from ._evaluator import CrossValidationEvaluator
+from ._journal import Journal, describe, fingerprint
+from ._progress import ProgressReporter
+from ._results import STOPPED, SearchRecord
+from ._run import SearchRun
+from ._space import SearchSpace
+from .exceptions import SearchInterruptedWarning
 
-
-class _ResultsSoFar(Mapping):
-    """``cv_results_``-formatted results of the first ``n`` candidates, built lazily.
-
-    ``evaluate_candidates`` returns one after each call, as scikit-learn's does;
-    formatting only when read keeps searchers that ignore it from paying for it
-    (and from repeating its warnings) on every call.
-    """
-
-    def __init__(self, search, record, n_candidates):
-        self._search = search
-        self._record = record
-        self._n = n_candidates
-        self._results = None
-
-    def _get(self):
-        if self._results is None:
-            record = self._record
-            self._results = self._search._format_results(
-                record.params[: self._n],
-                record.n_splits,
-                record.outputs()[: self._n * record.n_splits],
-                {k: v[: self._n] for k, v in record.more_results.items()},
-            )
-        return self._results
-
-    def __getitem__(self, key):
-        return self._get()[key]
-
-    def __iter__(self):
-        return iter(self._get())
-
-    def __len__(self):
-        return len(self._get())
-
-
-class _CandidateEvaluation:
-    """The ``evaluate_candidates`` callable handed to ``_run_search``.
-
-    Same call signature and return value as scikit-learn's closure, but the
-    fits run through the shared evaluator on the splits fixed for this ``fit``,
-    and every finished fold goes into one :class:`SearchRecord`.
-    """
-
-    def __init__(self, search, evaluator, record):
-        self.search = search
-        self.evaluator = evaluator
-        self.record = record
-
-    def __call__(self, candidate_params, cv=None, more_results=None, callback_ctx=None):
-        if cv is not None:
-            raise ValueError(
-                f"{type(self.search).__name__} computes the cross-validation "
-                "splits once per fit; evaluate_candidates does not take cv."
-            )
-        candidate_params = list(candidate_params)
-        n_candidates = len(candidate_params)
-        n_splits = self.record.n_splits
-        if self.search.verbose > 0:
-            print(
-                f"Fitting {n_splits} folds for each of {n_candidates} candidates,"
-                f" totalling {n_candidates * n_splits} fits"
-            )
-        self.search._check_settable(candidate_params)
-        indices = self.record.add_candidates(candidate_params, more_results)
-        callback_ctx = real_callback_context(callback_ctx)
-        tasks = [
-            FoldTask(
-                candidate=candidate,
-                split=split,
-                params=params,
-                progress=(position, n_candidates),
-                callback_ctx=None
-                if callback_ctx is None
-                else callback_ctx.subcontext(
-                    task_name="candidate-split-evaluation",
-                    task_id=position * n_splits + split,
-                ),
-            )
-            for (position, (candidate, params)), split in product(
-                enumerate(zip(indices, candidate_params)), range(n_splits)
-            )
-        ]
-        for result in self.evaluator.run(tasks):
-            self.record.add(result)
-        return _ResultsSoFar(self.search, self.record, self.record.n_candidates)
+# Constraints of the options every searcher adds to scikit-learn's.
+_TUNE_CONSTRAINTS = {
+    "early_stopping": [HasMethods(["should_stop"]), None],
+    "max_time": [Interval(Real, 0, None, closed="neither"), None],
+    "callbacks": [list, tuple, None],
+    "checkpoint": [str, os.PathLike, None],
+    "progress": ["boolean", StrOptions({"auto"})],
+}
+# What does not change which candidates run or what they score: a checkpoint
+# written with other values of these can be resumed.
+_NOT_FINGERPRINTED = {
+    "n_jobs",
+    "pre_dispatch",
+    "verbose",
+    "checkpoint",
+    "progress",
+    "max_time",
+    "callbacks",
+    "n_iter_no_change",
+    "refit",
+}
 
 
 class _BaseTuneCV(BaseSearchCV):
@@ -164,6 +107,7 @@ class _BaseTuneCV(BaseSearchCV):
         self : object
             Instance of fitted estimator.
         """
+        start = time.monotonic()
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
@@ -183,9 +127,11 @@ class _BaseTuneCV(BaseSearchCV):
         splits = list(self._checked_cv_orig.split(X, y, **split_params))
         if len(splits) != self.n_splits_:
             raise ValueError(inconsistent_splits_message(self.n_splits_, len(splits)))
+        if self.early_stopping is not None:
+            self.early_stopping._validate()
 
         base_estimator = clone(self.estimator)
-        record = SearchRecord(self.n_splits_)
+        record = SearchRecord(self.n_splits_, self.refit)
         evaluator = CrossValidationEvaluator(
             base_estimator,
             X,
@@ -201,15 +147,34 @@ class _BaseTuneCV(BaseSearchCV):
             pre_dispatch=self.pre_dispatch,
             caller=self,
         )
-        with evaluator:
-            self._run_search(
-                _CandidateEvaluation(self, evaluator, record), callback_ctx=root_ctx
-            )
+        journal = self._open_journal(X, y, splits)
+        progress = ProgressReporter(enabled=self.progress, max_time=self.max_time)
+        run = SearchRun(
+            self,
+            evaluator,
+            record,
+            policy=self.early_stopping,
+            max_time=self.max_time,
+            patience=getattr(self, "n_iter_no_change", None),
+            callbacks=self.callbacks,
+            journal=journal,
+            replay=None if journal is None else journal.load(),
+            progress=progress,
+            start=start,
+        )
+        try:
+            with evaluator, progress:
+                self._run_search(run, callback_ctx=root_ctx)
+        except KeyboardInterrupt:
+            self._recover_from_interrupt(run)
+        finally:
+            if journal is not None:
+                journal.close()
 
         results = self._collect_results(record)
         # As in scikit-learn: a callable scoring reveals whether it is
         # multimetric only once it has been called.
-        first_test_score = record.outputs()[0]["test_scores"]
+        first_test_score = record.format_inputs(record.kept()[:1])[1][0]["test_scores"]
         self.multimetric_ = isinstance(first_test_score, dict)
         if callable(self.scoring) and self.multimetric_:
             self._check_refit_for_multimetric(first_test_score)
@@ -228,9 +193,48 @@ class _BaseTuneCV(BaseSearchCV):
         self.scorer_ = (
             scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
         )
+        if run.stop_reason is not None:
+            self.stop_reason_ = run.stop_reason
         self.cv_results_ = results
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _open_journal(self, X, y, splits):
+        """The checkpoint journal, bound to everything that decides the results."""
+        if self.checkpoint is None:
+            return None
+        parts = {
+            name: describe(value)
+            for name, value in self.get_params(deep=False).items()
+            if name not in _NOT_FINGERPRINTED
+        }
+        parts.update(X=joblib.hash(X), y=joblib.hash(y), splits=joblib.hash(splits))
+        return Journal(
+            self.checkpoint, fingerprint(**parts), search=type(self).__name__
+        )
+
+    def _recover_from_interrupt(self, run):
+        """Keep what finished after Ctrl-C; a second Ctrl-C aborts the refit."""
+        n_kept = len(run.record.kept())
+        if n_kept == 0:
+            raise KeyboardInterrupt(
+                "The search was interrupted before any candidate was fully "
+                "evaluated; nothing to keep."
+            )
+        run.halt("interrupted")
+        resume = (
+            f" Fit again with checkpoint={self.checkpoint!r} to resume."
+            if self.checkpoint is not None
+            else " Pass checkpoint=path to be able to resume an interrupted search."
+        )
+        warnings.warn(
+            f"{type(self).__name__} was interrupted (KeyboardInterrupt): "
+            f"cv_results_ and best_* are built from the {n_kept} candidates "
+            f"that were fully evaluated, and the best one is refitted. Press "
+            f"Ctrl-C again to abort the refit.{resume}",
+            SearchInterruptedWarning,
+            stacklevel=3,
+        )
 
     def _check_input_parameters(self, X, y, split_params):
         # A hook of BaseSearchCV since scikit-learn 1.9; defined here for older ones.
@@ -240,19 +244,27 @@ class _BaseTuneCV(BaseSearchCV):
 
     def _collect_results(self, record):
         """Check fit failures once for the whole search, then format results."""
-        if record.n_candidates == 0 or record.n_splits == 0:
+        kept = record.kept()
+        if not kept or record.n_splits == 0:
             raise ValueError(
                 "No fits were performed. "
                 "Was the CV iterator empty? "
                 "Were there no candidates?"
             )
-        out = record.outputs()
+        params, out, more_results = record.format_inputs(kept)
         _warn_or_raise_about_fit_failures(out, self.error_score)
         if callable(self.scoring):
             _insert_error_scores(out, self.error_score)
-        return self._format_results(
-            record.params, record.n_splits, out, record.more_results
-        )
+        stopped = np.array([record.status[c] == STOPPED for c in kept])
+        if self.early_stopping is not None:
+            more_results["stopped_early"] = stopped
+        with warnings.catch_warnings():
+            if stopped.any():
+                # NaN means are how stopped candidates rank last; not news.
+                warnings.filterwarnings(
+                    "ignore", message="One or more of the test scores are non-finite"
+                )
+            return self._format_results(params, record.n_splits, out, more_results)
 
     def _select_and_refit(
         self,
@@ -328,22 +340,84 @@ class _BaseTuneCV(BaseSearchCV):
                 ) from error
 
 
+_TUNE_PARAMETERS_DOC = """
+    early_stopping : StoppingPolicy, default=None
+        Cancels the remaining folds of candidates that cannot win (fold
+        racing): :class:`MedianStoppingPolicy`, :class:`BanditPolicy`,
+        :class:`TruncationSelectionPolicy` or :class:`PairedTestPolicy`. Folds
+        then run fold by fold across candidates; stopped candidates stay in
+        ``cv_results_`` with NaN for their missing folds and means, a
+        ``stopped_early`` column marks them, and they are never the best.
+        Only folds not yet dispatched to a worker can be cancelled:
+        ``pre_dispatch="n_jobs"`` lets the policy act soonest. None (default)
+        evaluates every fold, as scikit-learn does.
+
+    max_time : float, default=None
+        Wall-clock budget in seconds: no new fit starts after it, and the
+        search ends with the candidates evaluated on every fold (the best of
+        them is refitted). ``stop_reason_`` is then ``"max_time"``.
+
+    callbacks : list of callables, default=None
+        Each is called after every finished candidate with a
+        ``CandidateResult`` (its index, params, status, score, fold scores,
+        best so far, elapsed time); a truthy return value stops the search as
+        ``max_time`` does.
+
+    checkpoint : str or path-like, default=None
+        A JSON-lines file journaling every finished fit as it completes. A
+        search fitted again with the same arguments and data (after a crash,
+        a kill or Ctrl-C) replays the journal instead of refitting, and ends
+        with the same results. A journal written by a different search is
+        refused.
+
+    progress : bool or "auto", default="auto"
+        Show a progress bar (tqdm when installed, plain text otherwise) with
+        finished/total fits, the best score and the time left of
+        ``max_time``. "auto" shows it only on an interactive terminal.
+"""
+
+_PATIENCE_DOC = """
+    n_iter_no_change : int, default=None
+        Stop once this many candidates in a row have finished without
+        improving the best score (``stop_reason_`` is then
+        ``"n_iter_no_change"``). None: no such stop.
+"""
+
+
+def _with_tune_parameters(cls):
+    """Insert the shared parameter docs where the class docstring asks."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    {tune_parameters}\n", _TUNE_PARAMETERS_DOC.lstrip("\n")
+    ).replace("    {patience}\n", _PATIENCE_DOC.lstrip("\n"))
+    return cls
+
+
 def _grid_values(param_grid):
     """``param_grid`` with finite dimensions replaced by the list of their values."""
+
+    def values(key, value):
+        if not isinstance(value, Dimension):
+            return value
+        if value.n_choices is None:
+            raise ValueError(
+                f"Parameter {key!r} in param_grid: {value!r} has infinitely many "
+                "values. A grid takes lists, Integer and Categorical dimensions, "
+                "and Real dimensions with a step and finite bounds; use "
+                "RandomTuneCV or BayesTuneCV to search a continuous range."
+            )
+        return value.values()
 
     def expand(grid):
         if not isinstance(grid, Mapping):
             return grid
-        return {
-            key: value.values() if isinstance(value, Dimension) else value
-            for key, value in grid.items()
-        }
+        return {key: values(key, value) for key, value in grid.items()}
 
     if isinstance(param_grid, Mapping):
         return expand(param_grid)
     return [expand(grid) for grid in param_grid]
 
 
+@_with_tune_parameters
 class GridTuneCV(_BaseTuneCV):
     """Exhaustive search over specified parameter values for an estimator.
 
@@ -396,6 +470,8 @@ class GridTuneCV(_BaseTuneCV):
     return_train_score : bool, default=False
         If ``False``, the ``cv_results_`` attribute will not include training
         scores.
+
+    {tune_parameters}
 
     Attributes
     ----------
@@ -459,6 +535,7 @@ class GridTuneCV(_BaseTuneCV):
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
         "param_grid": [dict, list],
+        **_TUNE_CONSTRAINTS,
     }
     _space_parameter = "param_grid"
 
@@ -475,6 +552,11 @@ class GridTuneCV(_BaseTuneCV):
         pre_dispatch="2*n_jobs",
         error_score=np.nan,
         return_train_score=False,
+        early_stopping=None,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        progress="auto",
     ):
         super().__init__(
             estimator=estimator,
@@ -488,6 +570,11 @@ class GridTuneCV(_BaseTuneCV):
             return_train_score=return_train_score,
         )
         self.param_grid = param_grid
+        self.early_stopping = early_stopping
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.progress = progress
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         """Search all candidates in param_grid."""
@@ -497,6 +584,7 @@ class GridTuneCV(_BaseTuneCV):
         self._evaluate_all(evaluate_candidates, candidates, callback_ctx)
 
 
+@_with_tune_parameters
 class RandomTuneCV(_BaseTuneCV):
     """Randomized search on hyper parameters.
 
@@ -555,6 +643,10 @@ class RandomTuneCV(_BaseTuneCV):
     return_train_score : bool, default=False
         If ``False``, the ``cv_results_`` attribute will not include training
         scores.
+
+    {patience}
+
+    {tune_parameters}
 
     Attributes
     ----------
@@ -622,6 +714,8 @@ class RandomTuneCV(_BaseTuneCV):
         "param_distributions": [dict, list],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        **_TUNE_CONSTRAINTS,
     }
     _space_parameter = "param_distributions"
 
@@ -640,10 +734,22 @@ class RandomTuneCV(_BaseTuneCV):
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        n_iter_no_change=None,
+        early_stopping=None,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        progress="auto",
     ):
         self.param_distributions = param_distributions
         self.n_iter = n_iter
         self.random_state = random_state
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.progress = progress
         super().__init__(
             estimator=estimator,
             scoring=scoring,

@@ -307,9 +307,18 @@ def test_nested_cross_validation_matches_sklearn():
 def test_clone_params_and_pickle():
     search = GridTuneCV(SVC(), {"C": [1, 10]}, cv=3)
     assert clone(search).get_params().keys() == search.get_params().keys()
-    assert set(search.get_params(deep=False)) == set(
-        GridSearchCV(SVC(), {"C": [1, 10]}).get_params(deep=False)
-    )
+    # scikit-learn's parameters, with the same defaults, plus our options.
+    ours = search.get_params(deep=False)
+    theirs = GridSearchCV(SVC(), {"C": [1, 10]}).get_params(deep=False)
+    assert set(ours) - set(theirs) == {
+        "early_stopping",
+        "max_time",
+        "callbacks",
+        "checkpoint",
+        "progress",
+    }
+    for name in set(theirs) - {"estimator", "param_grid", "cv"}:
+        assert repr(ours[name]) == repr(theirs[name]), name
     search.set_params(cv=4, estimator__C=3)
     assert search.cv == 4 and search.estimator.C == 3
     restored = pickle.loads(pickle.dumps(search))
@@ -335,3 +344,9 @@ def test_unknown_parameter_name_is_refused_before_fitting():
         {"svc": [LogisticRegression(max_iter=500)], "svc__C": [1.0]},
         cv=2,
     ).fit(X, y)
+
+
+def test_grid_refuses_continuous_dimension_naming_the_key():
+    X, y = IRIS
+    with pytest.raises(ValueError, match="Parameter 'C' in param_grid: Real"):
+        GridTuneCV(SVC(), {"C": Real(0.1, 10.0)}).fit(X, y)

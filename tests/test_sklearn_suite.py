@@ -1,5 +1,6 @@
 """scikit-learn's own test_search.py passes with our searchers aliased in."""
 
+import os
 import re
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).with_name("sklearn_search_suite.py")
+ROOT = SCRIPT.parent.parent
 
 
 @pytest.mark.slow
@@ -16,6 +18,13 @@ def test_sklearn_test_search_passes_with_our_classes():
         [sys.executable, str(SCRIPT), "-q"],
         capture_output=True,
         text=True,
+        # The package under test, even when it is not installed.
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+            ),
+        },
     )
     tail = completed.stdout[-4000:] + completed.stderr[-2000:]
     assert completed.returncode == 0, tail

@@ -1,0 +1,288 @@
+"""BayesTuneCV: Bayesian optimisation over a parameter space, as a BaseSearchCV."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from numbers import Integral
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.utils import check_random_state
+
+from ._compat import BaseSearchCV, Interval, StrOptions
+from ._optimizer import BayesOptimizer
+from ._results import CANCELLED
+from ._search import _TUNE_CONSTRAINTS, _BaseTuneCV, _with_tune_parameters
+from ._space import SearchSpace
+
+
+@_with_tune_parameters
+class BayesTuneCV(_BaseTuneCV):
+    """Bayesian optimisation of hyperparameters with cross-validation.
+
+    A Gaussian-process surrogate of the cross-validated score, fitted after
+    every step, and an acquisition function (log expected improvement by
+    default) choose each next candidate. The interface is
+    :class:`~sklearn.model_selection.RandomizedSearchCV`'s: the same
+    parameters, attributes and ``cv_results_`` (candidates in the order they
+    were proposed), plus a few columns and options of its own.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        An object of that type is instantiated for each candidate.
+
+    param_distributions : dict or list of dicts
+        Parameter names (``str``) mapped to :class:`Real`, :class:`Integer` or
+        :class:`Categorical` dimensions, lists of choices, or frozen
+        ``scipy.stats`` distributions (searched through their CDF, so
+        unbounded priors such as ``norm`` work). A list of dicts gives
+        alternative subspaces searched with one shared budget.
+
+    n_iter : int, default=50
+        Number of candidates evaluated.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        As in ``RandomizedSearchCV``. With several metrics, the one optimised
+        is ``refit`` when it names a metric, else the first one.
+
+    n_jobs : int, default=None
+        Number of jobs to run in parallel (folds and candidates).
+
+    refit : bool, str, or callable, default=True
+        Refit an estimator using the best found parameters on the whole
+        dataset.
+
+    cv : int, cross-validation generator or an iterable, default=None
+        The splits are computed once per ``fit``, so every step is scored on
+        the same folds, even with a shuffling splitter.
+
+    verbose : int, default=0
+        Controls the verbosity.
+
+    pre_dispatch : int, or str, default='2*n_jobs'
+        Controls the number of jobs that get dispatched during parallel
+        execution.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial design, the surrogate fits and the acquisition
+        optimiser: the same seed gives the same candidates for a given
+        ``n_jobs`` and ``batch_size``.
+
+    error_score : 'raise' or numeric, default=np.nan
+        Value to assign to the score if an error occurs in estimator fitting.
+        Failed candidates never enter the surrogate as scores; a feasibility
+        model steers the search away from where fits fail.
+
+    return_train_score : bool, default=False
+        Whether ``cv_results_`` includes training scores.
+
+    n_initial_points : int, default=None
+        Candidates from the space-filling initial design (the estimator's
+        current parameters first, when they lie in the space, then a scrambled
+        Sobol set). None: ``clip(d + 1, 5, 10)`` for ``d`` encoded dimensions,
+        at most ``n_iter // 4``.
+
+    acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
+        The acquisition function.
+
+    batch_size : int, default=None
+        Candidates proposed per step (pending ones are conditioned in as
+        kriging-believer fantasies). None: ``max(1, n_jobs // n_splits)``, so
+        the workers stay busy with folds first.
+
+    noise : {"cv", "learned"}, default="cv"
+        ``"cv"`` gives each candidate its measured cross-validation noise (the
+        variance of its fold scores divided by the number of folds) on top of
+        a learned noise floor; ``"learned"`` learns one noise level for all.
+
+    {patience}
+
+    {tune_parameters}
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        As in ``RandomizedSearchCV``, plus ``proposal_step`` (the step that
+        proposed the candidate), ``proposal_kind`` ("initial", "random" or
+        the acquisition) and ``acquisition_value`` (NaN for the initial
+        design).
+
+    best_estimator_, best_score_, best_params_, best_index_, scorer_, \
+n_splits_, refit_time_, multimetric_, classes_, n_features_in_, \
+feature_names_in_
+        As in ``RandomizedSearchCV``.
+
+    optimizer_ : BayesOptimizer
+        The optimiser after the search: its ``space``, ``X_unit`` (observations
+        in the unit cube), ``values`` and ``gp_`` (the last surrogate).
+
+    See Also
+    --------
+    RandomTuneCV : Random search over the same kind of space.
+    BayesOptimizer : The optimiser, with an ask/tell interface.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sklearn_bayestune import BayesTuneCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = BayesTuneCV(SVC(), {"C": loguniform(1e-2, 1e3),
+    ...                              "gamma": loguniform(1e-4, 1e1)},
+    ...                      n_iter=12, random_state=0)
+    >>> search.fit(X, y).best_score_
+    0.98...
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
+        "acquisition": [StrOptions({"log_ei", "ucb", "log_pi"})],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "noise": [StrOptions({"cv", "learned"})],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        **_TUNE_CONSTRAINTS,
+    }
+    _space_parameter = "param_distributions"
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=50,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        n_initial_points=None,
+        acquisition="log_ei",
+        batch_size=None,
+        noise="cv",
+        n_iter_no_change=None,
+        early_stopping=None,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        progress="auto",
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.n_initial_points = n_initial_points
+        self.acquisition = acquisition
+        self.batch_size = batch_size
+        self.noise = noise
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.progress = progress
+
+    def _default_params(self, space):
+        """The estimator's current values of the searched names, when in the space."""
+        if len(space.subspaces) != 1:
+            return []
+        current = self.estimator.get_params(deep=True)
+        params = {name: current.get(name) for name in space.subspaces[0]}
+        return [params] if space.contains(params) else []
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        """Propose, evaluate and learn until ``n_iter`` candidates are scored."""
+        space = SearchSpace(self.param_distributions, parameter="param_distributions")
+        # A seed drawn from random_state (rather than the object itself)
+        # leaves a user's RandomState untouched by later draws.
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        optimizer = BayesOptimizer(
+            space,
+            direction="maximize",
+            n_initial_points=self.n_initial_points,
+            initial_points=self._default_params(space),
+            acquisition=self.acquisition,
+            budget=self.n_iter,
+            random_state=seed,
+        )
+        n_iter = self.n_iter
+        if space.is_finite and space.size < n_iter:
+            warnings.warn(
+                f"The total space of parameters {space.size} is smaller than "
+                f"n_iter={n_iter}. Running {space.size} iterations.",
+                UserWarning,
+                stacklevel=2,
+            )
+            n_iter = space.size
+        batch_size = self.batch_size or max(
+            1, effective_n_jobs(self.n_jobs) // self.n_splits_
+        )
+        record = evaluate_candidates.record
+        search_ctx = callback_ctx.subcontext(
+            task_name="search", max_subtasks=math.ceil(n_iter / batch_size)
+        ).call_on_fit_task_begin(estimator=self)
+        step = 0
+        while record.n_candidates < n_iter and not evaluate_candidates.halted:
+            proposals = optimizer.propose(min(batch_size, n_iter - record.n_candidates))
+            if not proposals:
+                break
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(proposals) * self.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+            params = [p.params for p in proposals]
+            indices = range(record.n_candidates, record.n_candidates + len(params))
+            evaluate_candidates(
+                params,
+                more_results={
+                    "proposal_step": [step] * len(params),
+                    "proposal_kind": [p.kind for p in proposals],
+                    "acquisition_value": [p.acquisition_value for p in proposals],
+                },
+                callback_ctx=batch_ctx,
+            )
+            batch_ctx.call_on_fit_task_end(estimator=self)
+            done = [i for i, c in enumerate(indices) if record.status[c] != CANCELLED]
+            observations = [self._observation(record, indices[i]) for i in done]
+            if done:
+                values, noises = zip(*observations)
+                optimizer.tell([params[i] for i in done], values, noise=noises)
+            step += 1
+        search_ctx.call_on_fit_task_end(estimator=self)
+        self.optimizer_ = optimizer
+
+    def _observation(self, record, candidate):
+        """(mean score, variance of that mean) of a candidate for the surrogate.
+
+        A failed candidate gives NaN (the optimizer's feasibility model learns
+        from it; it is never a score). A candidate stopped early gives the
+        mean of its finished folds with the variance that mean has, so the
+        surrogate trusts a one- or two-fold estimate less than a full one.
+        """
+        scores = record.fold_scores(candidate)
+        if record.failed(candidate) or not np.all(np.isfinite(scores)):
+            return math.nan, math.nan
+        if self.noise == "learned" or len(scores) < 2:
+            return float(scores.mean()), math.nan
+        return float(scores.mean()), float(scores.var(ddof=1) / len(scores))

@@ -1,0 +1,504 @@
+"""The checkpoint journal: finished fits on disk, so a killed search resumes.
+
+A search given ``checkpoint="path"`` appends every finished (candidate, split)
+fit to a :class:`Journal` as it completes. Run again with the same arguments
+after an interruption (Ctrl-C, ``kill -9``, a lost node), the search replays
+its proposals deterministically and, for each task whose entry is in the
+journal with the same parameters, takes the stored result instead of fitting.
+The journal therefore never rebuilds parameter values: it stores a canonical
+key of them (:func:`params_key`) only to compare.
+
+Format
+------
+JSON lines, append-only, UTF-8, readable by any JSON parser and never
+unpickled, so a checkpoint from elsewhere cannot run code. The first line is a
+header::
+
+    {"format": "sklearn-bayestune-checkpoint", "version": 1,
+     "fingerprint": "<sha256 hex>", "search": "<class name>",
+     "created": "<ISO 8601 time>"}
+
+then one line per finished fold::
+
+    {"candidate": 3, "split": 1, "params": "<params_key>", "out": {...}}
+
+``out`` is the dict returned by scikit-learn's ``_fit_and_score``. Standard
+JSON has no NaN or infinity, so a non-finite float is written as a tagged
+object: ``{"float": "nan"}``, ``{"float": "inf"}`` or ``{"float": "-inf"}``
+(``null`` stays ``None``, and the strings ``"NaN"`` or ``"inf"`` stay strings).
+A dict whose only key is ``"float"`` or ``"dict"``, such as the scores of a
+single metric named ``"float"``, is written wrapped as ``{"dict": {...}}`` so
+it cannot be read back as a tag. Reading undoes both exactly; numpy scalars
+come back as Python scalars and tuples as lists.
+
+Durability
+----------
+Each line is written with one ``write`` and flushed, without ``fsync``: a
+killed process keeps every flushed line (the operating system holds it), while
+a power loss or kernel crash may lose the last lines, whose fits are simply
+run again. A kill in the middle of a write leaves a last line without its
+newline; :meth:`Journal.load` ignores it and cuts it off before appending, so
+the file stays valid JSON lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from datetime import datetime, timezone
+
+import joblib
+import numpy as np
+
+FORMAT = "sklearn-bayestune-checkpoint"
+VERSION = 1
+
+# Tags for values standard JSON cannot hold. A real dict that looks like a tag
+# is wrapped in ``{_DICT: ...}`` when written, so decoding is unambiguous.
+_FLOAT = "float"
+_DICT = "dict"
+_TUPLE = "tuple"
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _encode_float(value: float):
+    if math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return {_FLOAT: "nan"}
+    return {_FLOAT: "inf" if value > 0 else "-inf"}
+
+
+def _as_python_scalar(value):
+    """Return ``value`` as a plain Python scalar, or None if it is not one.
+
+    Exact types are checked on purpose: an ``IntEnum`` or a ``str`` subclass
+    is not the plain value it compares equal to, and is keyed by its repr.
+    The second item says whether a scalar was found (``None`` is a scalar).
+    """
+    if type(value) in _PLAIN_SCALARS:
+        return value, True
+    if isinstance(value, (np.bool_, np.integer, np.floating, np.str_)):
+        return value.item(), True
+    return None, False
+
+
+def _encode_out(value, where: str):
+    """Encode one value of an ``out`` dict as standard JSON data."""
+    scalar, is_scalar = _as_python_scalar(value)
+    if is_scalar:
+        return _encode_float(scalar) if type(scalar) is float else scalar
+    if isinstance(value, dict):
+        encoded = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(
+                    f"Cannot write {where} to the checkpoint: its key {key!r} is "
+                    f"a {type(key).__name__}, and only str keys are accepted."
+                )
+            encoded[key] = _encode_out(item, f"{where}[{key!r}]")
+        if set(encoded) in ({_FLOAT}, {_DICT}):
+            return {_DICT: encoded}
+        return encoded
+    if isinstance(value, (list, tuple)):
+        return [_encode_out(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    raise TypeError(
+        f"Cannot write {where} to the checkpoint: got a {type(value).__name__}, "
+        "and only numbers, strings, bools, None, lists and dicts of them are "
+        "accepted. Call _fit_and_score without return_estimator or "
+        "return_parameters when checkpointing."
+    )
+
+
+def _decode_out(value):
+    """Invert :func:`_encode_out`."""
+    if isinstance(value, list):
+        return [_decode_out(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        ((key, item),) = value.items()
+        if key == _FLOAT and item in _NON_FINITE:
+            return _NON_FINITE[item]
+        if key == _DICT and isinstance(item, dict):
+            return {k: _decode_out(v) for k, v in item.items()}
+    return {key: _decode_out(item) for key, item in value.items()}
+
+
+def _encode_param(value):
+    """Encode one parameter value for :func:`params_key`."""
+    scalar, is_scalar = _as_python_scalar(value)
+    if is_scalar:
+        return _encode_float(scalar) if type(scalar) is float else scalar
+    if type(value) is list:
+        return [_encode_param(item) for item in value]
+    if type(value) is tuple:
+        return {_TUPLE: [_encode_param(item) for item in value]}
+    return _object_key(value)
+
+
+def _object_key(value) -> dict:
+    """Key an object by its repr, plus a content hash when it can be pickled.
+
+    A repr alone can hide a difference: scikit-learn abbreviates long estimator
+    reprs and numpy prints 8 digits of at most 1000 elements, so two different
+    values can share one. ``joblib.hash`` sees the whole content and is stable
+    across processes for equal objects; an object it cannot pickle (a lambda)
+    is keyed by its repr only, which for such objects nearly always holds a
+    memory address, so it is re-fitted on resume rather than confused.
+    """
+    key = {"repr": repr(value)}
+    try:
+        key["hash"] = joblib.hash(value)
+    except Exception:
+        # Whatever pickling raises (PicklingError, TypeError, AttributeError
+        # for local objects) means only that there is no hash.
+        pass
+    return key
+
+
+def params_key(params: dict) -> str:
+    """Return a canonical JSON string identifying a candidate's parameters.
+
+    Two candidates get the same key only when their parameters are the same,
+    down to the type: ``1``, ``1.0``, ``True``, ``"1"`` and ``None`` give
+    different keys, and so do a tuple and a list with the same items.
+
+    Parameters
+    ----------
+    params : dict
+        A candidate, mapping parameter names (str) to values.
+
+    Returns
+    -------
+    key : str
+        JSON with sorted keys. Plain scalars (int, float including NaN and
+        infinities, str, bool, None, and numpy scalars, converted to their
+        Python equivalent) and lists and tuples of them, nested to any depth,
+        are kept as values. Anything else (an estimator, a callable, a dict,
+        an array) becomes ``{"repr": repr(value), "hash": joblib.hash(value)}``,
+        the hash being left out when the object cannot be pickled.
+
+    Notes
+    -----
+    scikit-learn estimators have stable reprs and hashes, so a resumed search
+    recognises them. An object whose repr holds a memory address, such as a
+    lambda or a function passed by value, gets a new key in every process: its
+    fits are simply run again on resume, never mixed up with another's.
+
+    Examples
+    --------
+    >>> from sklearn_bayestune._journal import params_key
+    >>> params_key({"gamma": 0.1, "C": 1})
+    '{"C": 1, "gamma": 0.1}'
+    >>> params_key({"C": 1}) == params_key({"C": 1.0})
+    False
+    """
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"params must be a dict of parameter names to values; got a "
+            f"{type(params).__name__}."
+        )
+    encoded = {}
+    for name, value in params.items():
+        if not isinstance(name, str):
+            raise TypeError(
+                f"params must have str keys (parameter names); got {name!r}."
+            )
+        encoded[name] = _encode_param(value)
+    return json.dumps(encoded, sort_keys=True, allow_nan=False)
+
+
+def describe(value) -> str:
+    """A description of a search argument that is the same in every process.
+
+    Fingerprints must not change between the killed run and its resume, so
+    objects are described by what defines them rather than hashed whole
+    (a frozen scipy distribution pickles numpy's global random state, which
+    differs from process to process): estimators and stopping policies by
+    their class and ``get_params``, scipy distributions by name and
+    arguments, arrays by content hash, and the rest by ``joblib.hash`` (or
+    ``repr`` when they cannot be pickled).
+    """
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda item: repr(item[0]))
+        return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}[{','.join(describe(v) for v in value)}]"
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        return type(value).__qualname__ + describe(value.get_params(deep=False))
+    dist = getattr(value, "dist", None)
+    if dist is not None and hasattr(value, "args") and hasattr(value, "kwds"):
+        return f"{type(dist).__name__}{describe(value.args)}{describe(value.kwds)}"
+    if isinstance(value, (str, int, float, bool, type(None), np.generic)):
+        return repr(value)
+    try:
+        return joblib.hash(value)
+    except Exception:  # unpicklable, e.g. a lambda: its repr is all we have
+        return repr(value)
+
+
+def fingerprint(**parts: str) -> str:
+    """Return the sha256 hex digest identifying one search.
+
+    Parameters
+    ----------
+    **parts : str
+        What makes two searches the same, by name: reprs of the estimator and
+        the cross-validation, ``joblib.hash`` strings of the data and the
+        search space, and so on. The order of the names does not matter.
+
+    Returns
+    -------
+    fingerprint : str
+        64 hexadecimal characters.
+
+    Examples
+    --------
+    >>> from sklearn_bayestune._journal import fingerprint
+    >>> fingerprint(a="x", b="y") == fingerprint(b="y", a="x")
+    True
+    """
+    for name, part in parts.items():
+        if not isinstance(part, str):
+            raise TypeError(
+                f"fingerprint part {name!r} must be a str (a repr or a "
+                f"joblib.hash); got a {type(part).__name__}. Pass "
+                f"repr(value) or joblib.hash(value) instead."
+            )
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+class Journal:
+    """An append-only JSON-lines record of the finished fits of one search.
+
+    Call :meth:`load` first: it creates the file, or reads it and prepares it
+    for appending; then :meth:`append` each finished fit, and :meth:`close`
+    (or use the journal as a context manager).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The checkpoint file, as given to the search's ``checkpoint``
+        parameter. Its directory must exist.
+    fingerprint : str
+        Identifies the search (see :func:`fingerprint`). A file written with
+        another fingerprint is refused.
+    search : str
+        The searcher's class name, written in the header for people reading
+        the file. It is not compared: the fingerprint decides.
+
+    See Also
+    --------
+    params_key : The key stored with each entry.
+
+    Notes
+    -----
+    One process writes a journal at a time; two searches sharing one path
+    interleave their lines and the file is refused on the next load. When an
+    entry for the same (candidate, split) occurs twice, the last one wins.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_bayestune._journal import Journal, params_key
+    >>> path = os.path.join(tempfile.mkdtemp(), "search.jsonl")
+    >>> with Journal(path, "f00d", search="GridTuneCV") as journal:
+    ...     journal.load()
+    ...     journal.append(0, 0, params_key({"C": 1}), {"test_scores": 0.5})
+    {}
+    >>> with Journal(path, "f00d", search="GridTuneCV") as journal:
+    ...     journal.load()
+    {(0, 0): ('{"C": 1}', {'test_scores': 0.5})}
+    """
+
+    def __init__(self, path, fingerprint: str, *, search: str):
+        self.path = os.fspath(path)
+        self.fingerprint = fingerprint
+        self.search = search
+        self._file = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def load(self) -> dict[tuple[int, int], tuple[str, dict]]:
+        """Read the journal, creating it if needed, and open it for appending.
+
+        Returns
+        -------
+        entries : dict
+            Maps ``(candidate, split)`` to ``(params key, out)`` for every
+            complete entry; empty for a new file.
+
+        Raises
+        ------
+        ValueError
+            If the directory of ``path`` does not exist, if the file is not a
+            checkpoint, or if it was written by a different search.
+        """
+        self.close()
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(directory):
+            raise ValueError(
+                f"The 'checkpoint' parameter must be a file path in an existing "
+                f"directory; got {self.path!r}, but the directory {directory!r} "
+                "does not exist. Create the directory or pass another path."
+            )
+        if os.path.isdir(self.path):
+            raise ValueError(
+                f"The 'checkpoint' parameter must be a file path; got "
+                f"{self.path!r}, which is a directory. Pass a file name inside "
+                "it, e.g. os.path.join(path, 'search.jsonl')."
+            )
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        entries, valid_size = self._parse(data)
+        if valid_size == 0:
+            self._file = open(self.path, "wb")
+            self._write_line(self._header())
+        else:
+            self._file = open(self.path, "r+b")
+            # Cut off a line left unfinished by a kill, so the next line starts
+            # on a line of its own.
+            self._file.truncate(valid_size)
+            self._file.seek(valid_size)
+        return entries
+
+    def append(self, candidate: int, split: int, params: str, out: dict) -> None:
+        """Write one finished fit and flush it.
+
+        Parameters
+        ----------
+        candidate : int
+            Index of the candidate in the search's order of proposals.
+        split : int
+            Index of the cross-validation split.
+        params : str
+            The candidate's :func:`params_key`.
+        out : dict
+            The dict returned by ``_fit_and_score``: ``test_scores`` (a float,
+            or a dict of metric name to float), optionally ``train_scores``,
+            ``n_test_samples``, ``fit_time``, ``score_time`` and
+            ``fit_error`` (a str or None). Floats may be NaN or infinite.
+        """
+        if self._file is None:
+            raise RuntimeError(
+                "The journal is not open: call Journal.load() before append(), "
+                "and do not append after close()."
+            )
+        entry = {
+            "candidate": int(candidate),
+            "split": int(split),
+            "params": params,
+            "out": _encode_out(out, "out"),
+        }
+        self._write_line(entry)
+
+    def close(self) -> None:
+        """Close the file. Calling it again does nothing."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _header(self) -> dict:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "fingerprint": self.fingerprint,
+            "search": self.search,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    def _write_line(self, obj: dict) -> None:
+        line = json.dumps(obj, allow_nan=False, ensure_ascii=True) + "\n"
+        self._file.write(line.encode("ascii"))
+        self._file.flush()
+
+    def _parse(self, data: bytes):
+        """Return the entries in ``data`` and the size of its complete lines.
+
+        A size of 0 means the file must be (re)created: it is empty, or holds
+        only the unfinished header of a search killed while creating it.
+        """
+        lines = data.split(b"\n")
+        # The last item is what follows the last newline: empty for a complete
+        # file, otherwise a line cut short by a kill, which is dropped.
+        complete, partial = lines[:-1], lines[-1]
+        if not complete:
+            if partial and not _is_prefix_of_header(partial):
+                self._refuse_not_checkpoint()
+            return {}, 0
+        self._check_header(complete[0])
+        entries = {}
+        for number, line in enumerate(complete[1:], start=2):
+            try:
+                entry = json.loads(line)
+                key = (entry["candidate"], entry["split"])
+                value = (entry["params"], _decode_out(entry["out"]))
+                if not (
+                    all(type(i) is int for i in key)
+                    and isinstance(value[0], str)
+                    and isinstance(value[1], dict)
+                ):
+                    raise TypeError("wrong field types")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(
+                    f"Line {number} of the checkpoint {self.path!r} is not a "
+                    "valid entry: the file was edited, or written by two "
+                    "searches at once. Delete it (its fits will be run again) "
+                    "or pass another path to the 'checkpoint' parameter."
+                ) from exc
+            entries[key] = value
+        return entries, len(data) - len(partial)
+
+    def _check_header(self, line: bytes) -> None:
+        try:
+            header = json.loads(line)
+        except ValueError:
+            header = None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            self._refuse_not_checkpoint()
+        if header.get("version") != VERSION:
+            raise ValueError(
+                f"The checkpoint {self.path!r} has format version "
+                f"{header.get('version')!r}; this version of sklearn-bayestune "
+                f"reads version {VERSION} only. Delete it, pass another path to "
+                "the 'checkpoint' parameter, or resume with the version of "
+                "sklearn-bayestune that wrote it."
+            )
+        if header.get("fingerprint") != self.fingerprint:
+            raise ValueError(
+                f"The checkpoint {self.path!r} was written by a different "
+                "search (estimator, search space, data or cross-validation "
+                f"differ): it was written by {header.get('search')!r} with "
+                f"fingerprint {header.get('fingerprint')!r}, and this search "
+                f"has fingerprint {self.fingerprint!r}. Delete it or pass "
+                "another path."
+            )
+
+    def _refuse_not_checkpoint(self):
+        raise ValueError(
+            f"The 'checkpoint' parameter must name a sklearn-bayestune "
+            f"checkpoint file or a new file; got {self.path!r}, which exists "
+            "and is not a checkpoint (its first line is not a JSON header with "
+            f'"format": "{FORMAT}"). Pass another path; the file was left '
+            "unchanged."
+        )
+
+
+def _is_prefix_of_header(data: bytes) -> bool:
+    """Whether ``data`` can be the start of a header cut short by a kill."""
+    start = b'{"format": "' + FORMAT.encode("ascii") + b'"'
+    n = min(len(data), len(start))
+    return data[:n] == start[:n]

@@ -1,0 +1,479 @@
+"""Ask/tell Bayesian optimisation: observations in, proposals out.
+
+:class:`BayesOptimizer` is the loop's brain, usable on its own for anything
+that is not an estimator; ``BayesTuneCV`` drives it with cross-validation
+scores. Each ``ask`` runs one pipeline:
+
+1. the initial design (given points, then a scrambled Sobol set) until the
+   model has data;
+2. scores -> ``transform_outputs`` (winsorise, Yeo-Johnson, standardise), with
+   per-point noise variances carried into the same units;
+3. a MAP fit of the GP (warm-started from the last fit; a cold fit every
+   ``COLD_REFIT_EVERY`` fits; past ``REFIT_ALL_UNTIL`` observations the
+   hyperparameters are refitted on a schedule and only refactorised between);
+4. pending points (asked, not yet told, or earlier picks of the same batch)
+   conditioned in as kriging-believer fantasies, so a batch spreads out;
+5. a feasibility GP when some evaluations failed, so failed regions are
+   avoided without feeding fake scores to the surrogate;
+6. the acquisition maximised over the encoded space, never returning an
+   observed or pending point.
+
+Initial design size (``n_initial_points=None``): ``clip(d + 1, 5, 10)``
+encoded dimensions d, at most a quarter of the budget when one is given
+(bo_design A.8: HEBO uses 1 + d, Optuna 10, Ax 5).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
+from ._acq_optimizer import optimize_acquisition, random_unseen_point
+from ._acquisition import AcquisitionFunction
+from ._gp import GaussianProcess, fit_gp
+from ._output_transform import transform_outputs
+from ._space import SearchSpace
+
+COLD_REFIT_EVERY = 10
+REFIT_ALL_UNTIL = 200
+"""Up to this many observations the hyperparameters are refitted at every ask;
+beyond, every ``ceil(n / REFIT_ALL_UNTIL)``-th ask (the factor is updated at
+every ask), which keeps the cost per proposal near-constant at n = 1000."""
+
+_ACQUISITIONS = ("log_ei", "ucb", "log_pi")
+_DIRECTIONS = ("minimize", "maximize")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposed point and how it was chosen."""
+
+    params: dict
+    x: np.ndarray
+    kind: str  # "initial", "random" or the acquisition name
+    acquisition_value: float
+
+
+def _as_generator(random_state) -> np.random.Generator:
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(2**31 - 1))
+    return np.random.default_rng(random_state)
+
+
+class BayesOptimizer:
+    """Gaussian-process Bayesian optimisation with an ask/tell interface.
+
+    Parameters
+    ----------
+    space : dict, list of dicts or SearchSpace
+        Parameter names mapped to :class:`Real`, :class:`Integer`,
+        :class:`Categorical`, lists of choices or frozen ``scipy.stats``
+        distributions; a list of such dicts for alternative subspaces.
+    direction : {"minimize", "maximize"}, default="minimize"
+        Whether smaller or larger told values are better.
+    n_initial_points : int, default=None
+        Points from the space-filling initial design before the model is used.
+        None: ``clip(d + 1, 5, 10)`` for d encoded dimensions, at most
+        ``budget // 4`` when ``budget`` is given, and at least 2 and at least
+        one per subspace (they are visited in turn).
+    initial_points : list of dict, default=None
+        Points to evaluate first (e.g. an estimator's defaults). Points
+        outside the space are skipped.
+    acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
+        Log expected improvement, upper confidence bound (``beta=2``) or log
+        probability of improvement.
+    budget : int, default=None
+        The number of evaluations planned, used only to size the initial
+        design.
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds every random choice; the same seed and the same sequence of
+        calls give the same proposals.
+
+    Attributes
+    ----------
+    space : SearchSpace
+        The parsed space.
+    gp_ : GaussianProcess or None
+        The surrogate of the last model-based proposal (on transformed,
+        maximised values), for plots and diagnostics.
+
+    Examples
+    --------
+    >>> from sklearn_bayestune import BayesOptimizer, Real, Integer
+    >>> opt = BayesOptimizer({"x": Real(-2.0, 2.0), "k": Integer(0, 3)},
+    ...                      random_state=0)
+    >>> for _ in range(12):
+    ...     params = opt.ask()
+    ...     opt.tell(params, (params["x"] - 1.0) ** 2 + params["k"])
+    >>> best = opt.best_params
+    >>> best["k"], round(best["x"], 1)
+    (0, 1.0)
+    """
+
+    def __init__(
+        self,
+        space,
+        *,
+        direction: str = "minimize",
+        n_initial_points: int | None = None,
+        initial_points: Sequence[Mapping] | None = None,
+        acquisition: str = "log_ei",
+        budget: int | None = None,
+        random_state=None,
+    ):
+        if direction not in _DIRECTIONS:
+            raise ValueError(
+                f"direction must be 'minimize' or 'maximize'; got {direction!r}."
+            )
+        if acquisition not in _ACQUISITIONS:
+            raise ValueError(
+                f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}."
+            )
+        if n_initial_points is not None and (
+            not isinstance(n_initial_points, int) or n_initial_points < 1
+        ):
+            raise ValueError(
+                "n_initial_points must be a positive int or None; "
+                f"got {n_initial_points!r}."
+            )
+        self.space = (
+            space
+            if isinstance(space, SearchSpace)
+            else SearchSpace(space, parameter="space")
+        )
+        self.space.check_encodable()
+        self.direction = direction
+        self.acquisition = acquisition
+        self._rng = _as_generator(random_state)
+        d = self.space.n_dims
+        if n_initial_points is None:
+            n_initial_points = int(np.clip(d + 1, 5, 10))
+            if budget is not None:
+                n_initial_points = max(2, min(n_initial_points, budget // 4))
+            n_initial_points = max(n_initial_points, self.space.n_subspaces)
+        self.n_initial_points = n_initial_points
+        first = [p for p in (initial_points or []) if self.space.contains(p)]
+        rows = [self.space.to_unit(first)] if first else []
+        rows.append(self.space.sample_unit(n_initial_points, self._rng, method="sobol"))
+        rows = np.vstack(rows)
+        first_occurrences = np.sort(np.unique(rows, axis=0, return_index=True)[1])
+        self._initial_rows = rows[first_occurrences]
+        self._n_initial_used = 0
+
+        self._X = np.empty((0, d))
+        self._values = np.empty(0)
+        self._noise = np.empty(0)
+        self._pending = np.empty((0, d))
+        self._theta = None
+        self._n_fits = 0
+        self._fitted_n = -1
+        self._model = None
+        self.gp_ = None
+
+    # -- observations ---------------------------------------------------------
+
+    @property
+    def n_observed(self) -> int:
+        return len(self._values)
+
+    @property
+    def X_unit(self) -> np.ndarray:
+        """Encoded observed points, shape (n_observed, d)."""
+        return self._X.copy()
+
+    @property
+    def values(self) -> np.ndarray:
+        """Told values, in the user's direction (NaN for failures)."""
+        return self._values.copy()
+
+    @property
+    def best_params(self) -> dict | None:
+        """The best observed point (None before any successful observation)."""
+        index = self._best_index()
+        return None if index is None else self.space.from_unit(self._X[[index]])[0]
+
+    @property
+    def best_value(self) -> float | None:
+        index = self._best_index()
+        return None if index is None else float(self._values[index])
+
+    def _best_index(self):
+        y = self._maximised(self._values)
+        if not np.isfinite(y).any():
+            return None
+        return int(np.nanargmax(np.where(np.isfinite(y), y, -np.inf)))
+
+    def _maximised(self, values):
+        return values if self.direction == "maximize" else -values
+
+    def tell(self, params, value, *, noise=None) -> None:
+        """Record the value of one point or of a list of points.
+
+        Parameters
+        ----------
+        params : dict or list of dict
+            Points of the space (usually from :meth:`ask`).
+        value : float or list of float
+            Observed values; NaN (or inf) marks a failed evaluation, which is
+            never fed to the surrogate as a score.
+        noise : float or list of float, default=None
+            Known observation noise variance of each value (e.g. the squared
+            standard error of a cross-validated mean); None when unknown.
+        """
+        single = isinstance(params, Mapping)
+        params_list = [params] if single else list(params)
+        values = np.atleast_1d(np.asarray(value, dtype=float))
+        if values.shape != (len(params_list),):
+            raise ValueError(
+                f"tell got {len(params_list)} points and {values.size} values; "
+                "give one value per point."
+            )
+        noises = (
+            np.full(len(params_list), np.nan)
+            if noise is None
+            else np.atleast_1d(np.asarray(noise, dtype=float))
+        )
+        if noises.shape != values.shape or np.any(noises[np.isfinite(noises)] < 0):
+            raise ValueError(
+                "noise must be None or one non-negative variance per point; "
+                f"got {noise!r}."
+            )
+        for p in params_list:
+            self.space.check_params(p)
+        X = self.space.to_unit(params_list)
+        self._X = np.vstack([self._X, X])
+        self._values = np.concatenate([self._values, values])
+        self._noise = np.concatenate([self._noise, noises])
+        self._drop_pending(X)
+
+    def _drop_pending(self, X):
+        if len(self._pending) == 0:
+            return
+        keep = np.ones(len(self._pending), dtype=bool)
+        for row in X:
+            match = np.flatnonzero(keep & np.all(self._pending == row, axis=1))
+            if len(match):
+                keep[match[0]] = False
+        self._pending = self._pending[keep]
+
+    # -- proposals ------------------------------------------------------------
+
+    def ask(self, n: int | None = None):
+        """Propose one point (``n=None``) or a batch of ``n`` points.
+
+        Asked points count as pending until told: later asks avoid them.
+        """
+        proposals = self.propose(1 if n is None else n)
+        params = [p.params for p in proposals]
+        return params[0] if n is None else params
+
+    def propose(self, n: int) -> list[Proposal]:
+        """Like :meth:`ask`, with how each point was chosen.
+
+        Fewer than ``n`` proposals come back only when a finite space has no
+        unseen point left.
+        """
+        if not isinstance(n, int) or n < 1:
+            raise ValueError(f"n must be a positive int; got {n!r}.")
+        # The surrogate's matrices are small: multithreaded BLAS only adds
+        # synchronisation, which costs 10-100x on a loaded machine.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._propose(n)
+
+    def _propose(self, n):
+        proposals = []
+        for _ in range(n):
+            if self.space.is_finite and self._n_seen() >= self.space.size:
+                break
+            x, kind, value = self._next_row()
+            self._pending = np.vstack([self._pending, x[None]])
+            params = self.space.from_unit(x[None])[0]
+            proposals.append(Proposal(params, x, kind, value))
+        return proposals
+
+    def _n_seen(self):
+        seen = np.vstack([self._X, self._pending])
+        return len(np.unique(seen, axis=0)) if len(seen) else 0
+
+    def _excluded(self):
+        return np.vstack([self._X, self._pending])
+
+    def _next_row(self):
+        excluded = self._excluded()
+        # The initial design only fills up to its size: points told before
+        # the first ask count towards it.
+        while self._n_initial_used < len(self._initial_rows) and len(excluded) < len(
+            self._initial_rows
+        ):
+            x = self._initial_rows[self._n_initial_used]
+            self._n_initial_used += 1
+            if not _contains_row(excluded, x):
+                return x, "initial", math.nan
+        model = self._surrogate()
+        if model is None:
+            return (
+                random_unseen_point(self.space, self._rng, excluded),
+                "random",
+                math.nan,
+            )
+        gp, feasibility = model
+        if len(self._pending):
+            gp = gp.condition_on_pending(self._pending)
+        acquisition = AcquisitionFunction(
+            gp,
+            kind=self.acquisition,
+            beta=2.0 if self.acquisition == "ucb" else None,
+            feasibility=feasibility,
+        )
+        x, value = optimize_acquisition(
+            acquisition,
+            self.space,
+            self._rng,
+            excluded=excluded,
+            X_top=self._top_rows(5),
+        )
+        return x, self.acquisition, value
+
+    def _top_rows(self, k):
+        y = self._maximised(self._values)
+        ok = np.flatnonzero(np.isfinite(y))
+        return self._X[ok[np.argsort(-y[ok])[:k]]]
+
+    def _surrogate(self):
+        """The GP of the current observations (and a feasibility GP), cached."""
+        y_max = self._maximised(self._values)
+        ok = np.isfinite(y_max)
+        if ok.sum() < 2:
+            return None
+        if self._fitted_n == self.n_observed:
+            return self._model
+        y_t, transform = transform_outputs(y_max)
+        noise_var = _transformed_noise(y_max[ok], self._noise[ok], transform)
+        categorical = self.space.categorical
+        X_ok = self._X[ok]
+        n = len(y_t)
+        refit_every = max(1, math.ceil(n / REFIT_ALL_UNTIL))
+        if self._theta is not None and self._n_fits % refit_every:
+            gp = GaussianProcess(
+                X_ok, y_t, self._theta, categorical=categorical, noise_var=noise_var
+            )
+        else:
+            cold = self._n_fits % COLD_REFIT_EVERY == 0
+            gp = fit_gp(
+                X_ok,
+                y_t,
+                categorical=categorical,
+                noise_var=noise_var,
+                theta0=None if cold else self._theta,
+                rng=self._rng,
+            )
+            self._theta = gp.theta
+        self._n_fits += 1
+        feasibility = None
+        if not ok.all():
+            labels = np.where(ok, 1.0, -1.0)
+            feasibility = fit_gp(
+                self._X, labels, categorical=categorical, rng=self._rng
+            )
+        self._fitted_n = self.n_observed
+        self._model = (gp, feasibility)
+        self.gp_ = gp
+        return self._model
+
+
+def _contains_row(X, x):
+    return bool(len(X)) and bool(np.any(np.all(X == x, axis=1)))
+
+
+def _transformed_noise(y, noise, transform):
+    """Per-point noise variances carried through the (monotone) output transform.
+
+    The transform's local slope is taken over +-1 standard deviation; points
+    without a known noise get 0 (only the learned noise applies to them).
+    """
+    known = np.isfinite(noise)
+    if not known.any():
+        return None
+    sd = np.sqrt(np.where(known, noise, 0.0))
+    slope_sd = (transform.apply(y + sd) - transform.apply(y - sd)) / 2.0
+    return np.where(known, slope_sd**2, 0.0)
+
+
+def minimize(
+    func: Callable[[dict], float],
+    space,
+    n_calls: int = 50,
+    *,
+    n_initial_points: int | None = None,
+    acquisition: str = "log_ei",
+    random_state=None,
+    callback: Callable[[OptimizeResult], bool | None] | None = None,
+) -> OptimizeResult:
+    """Minimise ``func`` over ``space`` with Bayesian optimisation.
+
+    Parameters
+    ----------
+    func : callable
+        Takes a dict of parameters and returns a float (NaN for a failure).
+    space : dict, list of dicts or SearchSpace
+        As for :class:`BayesOptimizer`.
+    n_calls : int, default=50
+        Number of evaluations of ``func``.
+    n_initial_points, acquisition, random_state
+        As for :class:`BayesOptimizer`.
+    callback : callable, default=None
+        Called after each evaluation with the result so far; returning True
+        stops the optimisation.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+        ``x`` (best params), ``fun`` (best value), ``x_iters`` and
+        ``func_vals`` (every evaluation, in order) and ``optimizer``.
+
+    Examples
+    --------
+    >>> from sklearn_bayestune import Real, minimize
+    >>> result = minimize(lambda p: (p["x"] - 0.3) ** 2, {"x": Real(-1.0, 1.0)},
+    ...                   n_calls=15, random_state=0)
+    >>> round(result.x["x"], 2)
+    0.3
+    """
+    optimizer = BayesOptimizer(
+        space,
+        n_initial_points=n_initial_points,
+        acquisition=acquisition,
+        budget=n_calls,
+        random_state=random_state,
+    )
+    x_iters, func_vals = [], []
+    for _ in range(n_calls):
+        proposals = optimizer.propose(1)
+        if not proposals:
+            break
+        params = proposals[0].params
+        value = float(func(params))
+        optimizer.tell(params, value)
+        x_iters.append(params)
+        func_vals.append(value)
+        result = _result(optimizer, x_iters, func_vals)
+        if callback is not None and callback(result):
+            break
+    return _result(optimizer, x_iters, func_vals)
+
+
+def _result(optimizer, x_iters, func_vals):
+    return OptimizeResult(
+        x=optimizer.best_params,
+        fun=optimizer.best_value,
+        x_iters=list(x_iters),
+        func_vals=np.asarray(func_vals, dtype=float),
+        optimizer=optimizer,
+    )

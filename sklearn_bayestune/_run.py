@@ -1,0 +1,330 @@
+"""One search's evaluation loop: candidates in, finished folds recorded.
+
+:class:`SearchRun` is the ``evaluate_candidates`` callable that every
+searcher's ``_run_search`` receives. It feeds the shared evaluator a lazy
+stream of (candidate, fold) tasks and handles each finished fold as it comes:
+
+- records it (:class:`~sklearn_bayestune._results.SearchRecord`) and appends
+  it to the checkpoint journal;
+- asks the stopping policy whether the candidate's remaining folds are worth
+  fitting (fold racing; tasks then run fold by fold across candidates, so
+  candidates are compared on the same folds early);
+- when a candidate is done, updates the best score, calls the user's
+  callbacks and checks the patience (``n_iter_no_change``);
+- stops producing tasks once the time budget is spent or the search is asked
+  to stop.
+
+Because tasks are produced lazily, joblib asks for the next one only when a
+worker is free, so a stop takes effect after at most ``pre_dispatch`` tasks.
+On resume, tasks found in the journal with the same parameters are replayed
+instead of fitted, in the same order, so the same decisions are taken again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from ._compat import real_callback_context
+from ._evaluator import FoldTask
+from ._journal import params_key
+from ._results import CANCELLED, COMPLETE, STOPPED
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """What a callback receives after each finished candidate.
+
+    Attributes
+    ----------
+    index : int
+        The candidate's row in ``cv_results_`` order of proposal.
+    params : dict
+        Its parameters.
+    status : {"complete", "stopped"}
+        "stopped" when a stopping policy cancelled its remaining folds.
+    score : float
+        Mean test score of the optimised metric over its finished folds (NaN
+        when a fold failed).
+    fold_scores : ndarray
+        Test scores of its finished folds.
+    n_done : int
+        Candidates finished so far, this one included.
+    best_score : float
+        Best mean test score among complete candidates so far (NaN if none).
+    best_params : dict or None
+        Their parameters.
+    elapsed : float
+        Seconds since the search started.
+    """
+
+    index: int
+    params: dict
+    status: str
+    score: float
+    fold_scores: np.ndarray
+    n_done: int
+    best_score: float
+    best_params: dict | None
+    elapsed: float
+
+
+class _ResultsSoFar(Mapping):
+    """``cv_results_``-formatted results of the first ``n`` candidates, built lazily.
+
+    ``evaluate_candidates`` returns one after each call, as scikit-learn's does;
+    formatting only when read keeps searchers that ignore it from paying for
+    it (and from repeating its warnings) on every call.
+    """
+
+    def __init__(self, search, record, n_candidates):
+        self._search = search
+        self._record = record
+        self._n = n_candidates
+        self._results = None
+
+    def _get(self):
+        if self._results is None:
+            kept = [c for c in self._record.kept() if c < self._n]
+            params, outputs, more = self._record.format_inputs(kept)
+            self._results = self._search._format_results(
+                params, self._record.n_splits, outputs, more
+            )
+        return self._results
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self):
+        return len(self._get())
+
+
+class SearchRun:
+    """The ``evaluate_candidates`` callable of one ``fit``.
+
+    Parameters
+    ----------
+    search : BaseSearchCV
+        The search being fitted (for ``verbose``, ``_check_settable`` and
+        ``_format_results``).
+    evaluator : CrossValidationEvaluator
+    record : SearchRecord
+    policy : StoppingPolicy or None
+        Cancels the remaining folds of hopeless candidates.
+    max_time : float or None
+        Seconds after ``start`` past which no new fit starts.
+    patience : int or None
+        Stop after this many finished candidates without a new best.
+    callbacks : sequence of callables
+        Each is called with a :class:`CandidateResult`; a truthy return stops
+        the search.
+    journal : Journal or None
+        Receives every fold that is fitted.
+    replay : dict or None
+        ``(candidate, split) -> (params key, out)`` from the journal.
+    progress : ProgressReporter or None
+    start : float
+        ``time.monotonic()`` at the start of ``fit``.
+    """
+
+    def __init__(
+        self,
+        search,
+        evaluator,
+        record,
+        *,
+        policy=None,
+        max_time=None,
+        patience=None,
+        callbacks=(),
+        journal=None,
+        replay=None,
+        progress=None,
+        start=None,
+    ):
+        self.search = search
+        self.evaluator = evaluator
+        self.record = record
+        self.policy = policy
+        self.patience = patience
+        self.callbacks = list(callbacks or ())
+        self.journal = journal
+        self.replay = replay or {}
+        self.progress = progress
+        self.start = time.monotonic() if start is None else start
+        self.deadline = None if max_time is None else self.start + max_time
+        self.stop_reason: str | None = None
+        self._keys: dict[int, str] = {}
+        self._notified: set[int] = set()
+        self._n_done = 0
+        self._n_fits = 0
+        self._best = (-math.inf, None)
+        self._since_best = 0
+
+    # -- the evaluate_candidates contract -------------------------------------
+
+    def __call__(self, candidate_params, cv=None, more_results=None, callback_ctx=None):
+        if cv is not None:
+            raise ValueError(
+                f"{type(self.search).__name__} computes the cross-validation "
+                "splits once per fit; evaluate_candidates does not take cv."
+            )
+        candidate_params = list(candidate_params)
+        if self.stop_reason is None and candidate_params:
+            self._evaluate(candidate_params, more_results, callback_ctx)
+        return _ResultsSoFar(self.search, self.record, self.record.n_candidates)
+
+    def _evaluate(self, candidate_params, more_results, callback_ctx):
+        n_candidates = len(candidate_params)
+        n_splits = self.record.n_splits
+        if self.search.verbose > 0:
+            print(
+                f"Fitting {n_splits} folds for each of {n_candidates} candidates,"
+                f" totalling {n_candidates * n_splits} fits"
+            )
+        self.search._check_settable(candidate_params)
+        indices = self.record.add_candidates(candidate_params, more_results)
+        if self.progress is not None:
+            self.progress.update(
+                self._n_fits, total=self.record.n_candidates * n_splits
+            )
+        tasks = self._tasks(
+            indices, candidate_params, real_callback_context(callback_ctx)
+        )
+        try:
+            for result in self.evaluator.run(tasks):
+                self._on_result(result)
+        finally:
+            # Whatever did not run (budget, stop, interruption) is cancelled.
+            for c in indices:
+                self.record.set_status(c, CANCELLED)
+
+    @property
+    def halted(self) -> bool:
+        """Whether the search was asked to stop; searchers propose no more."""
+        return self.stop_reason is not None
+
+    def halt(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+    # -- tasks ----------------------------------------------------------------
+
+    def _tasks(self, indices, candidate_params, callback_ctx):
+        """Tasks in the order they should run, produced when joblib asks."""
+        n_splits = self.record.n_splits
+        n_candidates = len(indices)
+        pairs = product(range(n_candidates), range(n_splits))
+        if self.policy is not None:
+            # Fold-major: every candidate's first fold before anyone's second,
+            # so the policy compares candidates on the same folds early.
+            pairs = ((p, s) for s, p in product(range(n_splits), range(n_candidates)))
+        for position, split in pairs:
+            candidate = indices[position]
+            if self.stop_reason is not None:
+                return
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self.halt("max_time")
+                return
+            if not self.record.is_running(candidate):
+                continue  # stopped by the policy
+            yield FoldTask(
+                candidate=candidate,
+                split=split,
+                params=candidate_params[position],
+                progress=(position, n_candidates),
+                callback_ctx=None
+                if callback_ctx is None
+                else callback_ctx.subcontext(
+                    task_name="candidate-split-evaluation",
+                    task_id=position * n_splits + split,
+                ),
+                replay=self._replayed(candidate, split, candidate_params[position]),
+            )
+
+    def _key(self, candidate, params):
+        if candidate not in self._keys:
+            self._keys[candidate] = params_key(params)
+        return self._keys[candidate]
+
+    def _replayed(self, candidate, split, params):
+        entry = self.replay.get((candidate, split))
+        if entry is None or entry[0] != self._key(candidate, params):
+            return None
+        return entry[1]
+
+    # -- results --------------------------------------------------------------
+
+    def _on_result(self, result):
+        c = result.candidate
+        self.record.add(result)
+        self._n_fits += 1
+        if self.journal is not None and not result.replayed:
+            self.journal.append(
+                c, result.split, self._key(c, self.record.params[c]), result.out
+            )
+        for done in [c, *self._apply_policy()]:
+            if self.record.status[done] in (COMPLETE, STOPPED) and (
+                done not in self._notified
+            ):
+                self._candidate_done(done)
+        if self.progress is not None:
+            best = self._best[0] if self._best[1] is not None else None
+            self.progress.update(self._n_fits, best_score=best)
+
+    def _apply_policy(self):
+        """Ask the policy about every running candidate; return those it stops.
+
+        Not only the candidate that just finished a fold: its new score can
+        make an earlier candidate hopeless too (with folds run across
+        candidates, the first ones have nobody to be compared with yet).
+        """
+        if self.policy is None:
+            return []
+        scores, finished = self.record.score_table()
+        stopped = []
+        for candidate in np.flatnonzero(finished.any(axis=1)):
+            candidate = int(candidate)
+            if self.record.is_running(candidate) and self.policy.should_stop(
+                scores, finished, candidate
+            ):
+                self.record.set_status(candidate, STOPPED)
+                stopped.append(candidate)
+        return stopped
+
+    def _candidate_done(self, c):
+        self._notified.add(c)
+        self._n_done += 1
+        folds = self.record.fold_scores(c)
+        score = float(np.mean(folds)) if len(folds) else math.nan
+        complete = self.record.status[c] == COMPLETE
+        if complete and score > self._best[0]:
+            self._best = (score, c)
+            self._since_best = 0
+        else:
+            self._since_best += 1
+        best_score, best = self._best
+        info = CandidateResult(
+            index=c,
+            params=self.record.params[c],
+            status=self.record.status[c],
+            score=score,
+            fold_scores=folds.copy(),
+            n_done=self._n_done,
+            best_score=best_score if best is not None else math.nan,
+            best_params=None if best is None else self.record.params[best],
+            elapsed=time.monotonic() - self.start,
+        )
+        for callback in self.callbacks:
+            if callback(info):
+                self.halt("callback")
+        if self.patience is not None and self._since_best >= self.patience:
+            self.halt("n_iter_no_change")

@@ -1,0 +1,158 @@
+"""Checkpoint and resume: a killed search, re-run, loses no finished fit."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.svm import SVC
+
+from sklearn_bayestune import GridTuneCV
+from sklearn_bayestune.exceptions import SearchInterruptedWarning
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A search whose every fit sleeps and logs itself, run in a subprocess so it
+# can really be killed. Prints cv_results_ as JSON at the end.
+SCRIPT = textwrap.dedent(
+    """
+    import json, os, sys, time
+    import numpy as np
+    from scipy.stats import loguniform
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+    from sklearn_bayestune import BayesTuneCV, GridTuneCV, RandomTuneCV
+
+    class LoggedSVC(SVC):
+        def fit(self, X, y, sample_weight=None):
+            with open(os.environ["FIT_LOG"], "a") as log:
+                log.write(f"{self.C}\\n")
+            time.sleep(float(os.environ.get("FIT_SLEEP", "0")))
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    kind, checkpoint = sys.argv[1], sys.argv[2]
+    space = {"C": loguniform(1e-3, 1e2)}
+    common = dict(cv=3, checkpoint=checkpoint, refit=False)
+    if kind == "grid":
+        search = GridTuneCV(LoggedSVC(), {"C": list(np.logspace(-3, 2, 8))}, **common)
+    elif kind == "random":
+        search = RandomTuneCV(LoggedSVC(), space, n_iter=8, random_state=0, **common)
+    else:
+        search = BayesTuneCV(LoggedSVC(), space, n_iter=8, random_state=0, **common)
+    X, y = load_iris(return_X_y=True)
+    search.fit(X, y)
+    results = search.cv_results_
+    print(json.dumps({
+        "C": [float(p["C"]) for p in results["params"]],
+        "mean": [float(v) for v in results["mean_test_score"]],
+        "split0": [float(v) for v in results["split0_test_score"]],
+    }))
+    """
+)
+
+
+def run_script(tmp_path, kind, checkpoint, fit_log, sleep="0"):
+    script = tmp_path / "search.py"
+    script.write_text(SCRIPT)
+    env = {
+        **os.environ,
+        "FIT_LOG": str(fit_log),
+        "FIT_SLEEP": sleep,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    return subprocess.Popen(
+        [sys.executable, str(script), kind, str(checkpoint)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def count_lines(path):
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+@pytest.mark.parametrize("kind", ["grid", "random", "bayes"])
+def test_kill_and_resume_gives_the_uninterrupted_results(tmp_path, kind):
+    # The reference: one uninterrupted run.
+    reference = run_script(tmp_path, kind, tmp_path / "ref.jsonl", tmp_path / "ref.log")
+    out, err = reference.communicate(timeout=120)
+    assert reference.returncode == 0, err
+    expected = json.loads(out)
+    total_fits = count_lines(tmp_path / "ref.log")
+    assert total_fits == 8 * 3
+
+    # A run killed with SIGKILL once some fits are journaled.
+    checkpoint, log = tmp_path / "ckpt.jsonl", tmp_path / "run.log"
+    killed = run_script(tmp_path, kind, checkpoint, log, sleep="0.1")
+    deadline = time.monotonic() + 60
+    while count_lines(checkpoint) < 1 + 7 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=30)
+    journaled = count_lines(checkpoint) - 1  # minus the header
+    assert 7 <= journaled < total_fits
+
+    # The same command resumes: journaled fits are not run again.
+    log.unlink()
+    resumed = run_script(tmp_path, kind, checkpoint, log)
+    out, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err
+    assert json.loads(out) == expected
+    assert count_lines(log) == total_fits - journaled
+    # The journal is plain JSON lines, and now complete.
+    lines = checkpoint.read_text().splitlines()
+    assert all(isinstance(json.loads(line), dict) for line in lines)
+    assert len(lines) == 1 + total_fits
+
+
+def test_checkpoint_of_another_search_is_refused(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    GridTuneCV(SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path).fit(X, y)
+    with pytest.raises(ValueError, match="different search"):
+        GridTuneCV(SVC(), {"C": [1.0, 100.0]}, cv=3, checkpoint=path).fit(X, y)
+    with pytest.raises(ValueError, match="different search"):
+        GridTuneCV(SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path).fit(X[:-3], y[:-3])
+    # Options that do not change the results may differ.
+    GridTuneCV(
+        SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path, n_jobs=2, verbose=1
+    ).fit(X, y)
+
+
+class InterruptOnce(SVC):
+    """Sends SIGINT on its first fit with C == 10 while armed."""
+
+    armed = False  # a class attribute: not a parameter, not fingerprinted
+
+    def fit(self, X, y, sample_weight=None):
+        if InterruptOnce.armed and self.C == 10.0:
+            InterruptOnce.armed = False
+            os.kill(os.getpid(), signal.SIGINT)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_ctrl_c_then_resume_in_process(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    grid = {"C": [0.1, 1.0, 10.0, 100.0]}
+    path = tmp_path / "search.jsonl"
+    InterruptOnce.armed = True
+    with pytest.warns(SearchInterruptedWarning, match="checkpoint="):
+        first = GridTuneCV(InterruptOnce(), grid, cv=3, checkpoint=path).fit(X, y)
+    assert len(first.cv_results_["params"]) == 2
+    resumed = GridTuneCV(InterruptOnce(), grid, cv=3, checkpoint=path).fit(X, y)
+    assert len(resumed.cv_results_["params"]) == 4
+    fresh = GridTuneCV(SVC(), grid, cv=3).fit(X, y)
+    np.testing.assert_array_equal(
+        resumed.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
+    )

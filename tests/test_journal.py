@@ -1,0 +1,337 @@
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+from sklearn.svm import SVC
+
+from sklearn_bayestune._journal import (
+    FORMAT,
+    Journal,
+    _encode_out,
+    fingerprint,
+    params_key,
+)
+
+FP = fingerprint(estimator="SVC()", X="abc", cv="KFold(n_splits=3)")
+
+OUTS = [
+    {
+        "test_scores": 0.75,
+        "n_test_samples": 10,
+        "fit_time": 0.01,
+        "score_time": 0.002,
+        "fit_error": None,
+    },
+    {
+        "test_scores": {"accuracy": 0.5, "f1": np.float64(0.25)},
+        "train_scores": {"accuracy": np.float32(0.5), "f1": 1.0},
+        "n_test_samples": np.int64(7),
+        "fit_time": np.float64(0.125),
+        "score_time": 0.0,
+        "fit_error": None,
+    },
+    {
+        "test_scores": math.nan,
+        "train_scores": -math.inf,
+        "n_test_samples": 3,
+        "fit_time": math.inf,
+        "score_time": 0.0,
+        "fit_error": 'Traceback (most recent call last):\n  ValueError: "NaN"\n',
+    },
+    {
+        "test_scores": {"float": math.nan, "inf": 1.0},
+        "train_scores": {"float": np.float64(np.nan)},
+        "fit_error": "NaN",
+        "extra": {"dict": {"float": "inf"}, "list": [1, "inf", None, True]},
+    },
+]
+
+
+def _same(a, b):
+    """Equality where NaN equals NaN, and types must match."""
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+def _as_python(value):
+    if isinstance(value, dict):
+        return {k: _as_python(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _lines(path):
+    with open(path, "rb") as f:
+        return f.read().decode("ascii").splitlines()
+
+
+def test_outs_round_trip_and_file_is_standard_json_lines(tmp_path):
+    path = tmp_path / "search.jsonl"
+    with Journal(path, FP, search="GridTuneCV") as journal:
+        assert journal.load() == {}
+        for i, out in enumerate(OUTS):
+            journal.append(i, 1, params_key({"C": i}), out)
+    with Journal(path, FP, search="GridTuneCV") as journal:
+        entries = journal.load()
+    assert sorted(entries) == [(i, 1) for i in range(len(OUTS))]
+    for i, out in enumerate(OUTS):
+        key, loaded = entries[i, 1]
+        assert key == params_key({"C": i})
+        assert _same(loaded, _as_python(out)), (loaded, out)
+    # numpy floats come back as Python floats
+    assert type(entries[1, 1][1]["test_scores"]["f1"]) is float
+    assert type(entries[1, 1][1]["n_test_samples"]) is int
+
+    lines = _lines(path)
+    assert len(lines) == 1 + len(OUTS)
+    for line in lines:
+        # Standard JSON: no NaN/Infinity tokens anywhere.
+        json.loads(line, parse_constant=pytest.fail)
+    header = json.loads(lines[0])
+    assert header["format"] == FORMAT
+    assert header["version"] == 1
+    assert header["fingerprint"] == FP
+    assert header["search"] == "GridTuneCV"
+    assert "created" in header
+    assert json.loads(lines[3])["out"]["test_scores"] == {"float": "nan"}
+    with open(path, "rb") as f:
+        assert b"\x80" not in f.read()  # no pickle protocol marker
+
+
+def test_non_finite_floats_are_distinct_from_none_and_strings(tmp_path):
+    path = tmp_path / "c.jsonl"
+    out = {"a": None, "b": math.nan, "c": "nan", "d": math.inf, "e": "inf"}
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, "{}", out)
+    with Journal(path, FP, search="S") as journal:
+        loaded = journal.load()[0, 0][1]
+    assert loaded["a"] is None
+    assert math.isnan(loaded["b"])
+    assert loaded["c"] == "nan"
+    assert loaded["d"] == math.inf
+    assert loaded["e"] == "inf"
+
+
+def test_append_refuses_objects():
+    with pytest.raises(TypeError, match=r"out\['estimator'\].*got a SVC"):
+        _encode_out({"estimator": SVC()}, "out")
+
+
+def test_append_before_load_raises(tmp_path):
+    journal = Journal(tmp_path / "c.jsonl", FP, search="S")
+    with pytest.raises(RuntimeError, match=r"call Journal.load\(\)"):
+        journal.append(0, 0, "{}", {})
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (1, 1.0),
+        (1, True),
+        (1.0, True),
+        (1, "1"),
+        (None, "None"),
+        (None, 0),
+        (0, False),
+        ((1, 2), [1, 2]),
+        ((1, (2, 3)), (1, [2, 3])),
+        ((1, (2, 3)), (1, 2, 3)),
+        (((1,),), ((1, 1),)),
+        (math.nan, None),
+        (math.inf, -math.inf),
+        (SVC(C=1), SVC(C=2)),
+        (np.array([0.1]), np.array([0.1 + 1e-12])),
+    ],
+)
+def test_params_key_distinguishes(a, b):
+    assert params_key({"p": a}) != params_key({"p": b})
+
+
+def test_params_key_canonical():
+    assert params_key({"b": 1, "a": "x"}) == params_key({"a": "x", "b": 1})
+    assert params_key({"a": "x", "b": 1}) == '{"a": "x", "b": 1}'
+    # numpy scalars are converted to their Python equivalent
+    assert params_key({"p": np.int64(3)}) == params_key({"p": 3})
+    assert params_key({"p": np.float64(0.5)}) == params_key({"p": 0.5})
+    assert params_key({"p": np.bool_(True)}) == params_key({"p": True})
+    assert params_key({"p": np.str_("rbf")}) == params_key({"p": "rbf"})
+    assert params_key({"p": math.nan}) == params_key({"p": np.nan})
+    key = json.loads(params_key({"p": (1, [2.5, None], "a")}))
+    assert key == {"p": {"tuple": [1, [2.5, None], "a"]}}
+
+
+def test_params_key_estimator_is_repr_key():
+    key = json.loads(params_key({"clf": SVC(C=2.0)}))
+    assert key["clf"]["repr"] == "SVC(C=2.0)"
+    assert set(key["clf"]) <= {"repr", "hash"}
+    assert params_key({"clf": SVC(C=2.0)}) == params_key({"clf": SVC(C=2.0)})
+
+
+def test_params_key_unpicklable_object_has_repr_only():
+    key = json.loads(params_key({"f": lambda x: x}))
+    assert list(key["f"]) == ["repr"]
+    assert "lambda" in key["f"]["repr"]
+
+
+def test_fingerprint():
+    assert len(FP) == 64
+    assert fingerprint(a="1", b="2") == fingerprint(b="2", a="1")
+    assert fingerprint(a="1", b="2") != fingerprint(a="2", b="1")
+    with pytest.raises(TypeError, match="fingerprint part 'a' must be a str"):
+        fingerprint(a=1)
+
+
+def test_fingerprint_mismatch_refused(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, "{}", {"test_scores": 1.0})
+    before = path.read_bytes()
+    other = fingerprint(estimator="SVC(C=2)")
+    with pytest.raises(
+        ValueError,
+        match=(
+            r"The checkpoint '.*c.jsonl' was written by a different search "
+            r"\(estimator, search space, data or cross-validation differ\)"
+            r".*Delete it or pass another path."
+        ),
+    ):
+        Journal(path, other, search="S").load()
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"x,y\n1,2\n",
+        b"[1, 2]\n",
+        b'{"format": "something-else", "version": 1}\n',
+        b"not json at all",
+    ],
+)
+def test_non_checkpoint_file_refused(tmp_path, content):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="is not a checkpoint"):
+        Journal(path, FP, search="S").load()
+    assert path.read_bytes() == content
+
+
+def test_newer_version_refused(tmp_path):
+    path = tmp_path / "c.jsonl"
+    header = {"format": FORMAT, "version": 2, "fingerprint": FP}
+    path.write_text(json.dumps(header) + "\n")
+    with pytest.raises(ValueError, match="format version 2"):
+        Journal(path, FP, search="S").load()
+
+
+def test_corrupt_middle_line_refused(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, "{}", {"test_scores": 1.0})
+    with open(path, "ab") as f:
+        f.write(b'{"candidate": 1, "spl\n')
+    with pytest.raises(ValueError, match="Line 3 of the checkpoint"):
+        Journal(path, FP, search="S").load()
+
+
+def test_missing_directory_refused(tmp_path):
+    path = tmp_path / "missing" / "c.jsonl"
+    with pytest.raises(ValueError, match=r"'checkpoint' parameter.*does not exist"):
+        Journal(path, FP, search="S").load()
+
+
+def test_directory_path_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"'checkpoint' parameter.*is a directory"):
+        Journal(tmp_path, FP, search="S").load()
+
+
+def test_empty_file_gets_header(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"")
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == {}
+    assert json.loads(_lines(path)[0])["fingerprint"] == FP
+
+
+def test_truncated_header_is_rewritten(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"format": "sklearn-bay')
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == {}
+    lines = _lines(path)
+    assert len(lines) == 1
+    assert json.loads(lines[0])["fingerprint"] == FP
+
+
+def test_truncated_last_line_ignored_and_repaired(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, "{}", {"test_scores": 1.0})
+        journal.append(0, 1, "{}", {"test_scores": 0.5})
+    complete = path.read_bytes()
+    # A kill in the middle of writing the third line.
+    path.write_bytes(complete + b'{"candidate": 1, "split": 0, "params": "{}", "ou')
+    with Journal(path, FP, search="S") as journal:
+        entries = journal.load()
+        assert sorted(entries) == [(0, 0), (0, 1)]
+        assert path.read_bytes() == complete
+        journal.append(1, 0, "{}", {"test_scores": 0.25})
+    lines = _lines(path)
+    assert len(lines) == 4
+    for line in lines:
+        json.loads(line)
+    with Journal(path, FP, search="S") as journal:
+        assert sorted(journal.load()) == [(0, 0), (0, 1), (1, 0)]
+
+
+def test_resume_appends_after_existing_lines(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, '{"C": 1}', {"test_scores": 1.0})
+    first = path.read_bytes()
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == {(0, 0): ('{"C": 1}', {"test_scores": 1.0})}
+        journal.append(0, 1, '{"C": 1}', {"test_scores": 0.0})
+        # flushed at once, before close
+        assert path.read_bytes().startswith(first)
+        assert len(_lines(path)) == 3
+    with Journal(path, FP, search="S") as journal:
+        entries = journal.load()
+    assert entries == {
+        (0, 0): ('{"C": 1}', {"test_scores": 1.0}),
+        (0, 1): ('{"C": 1}', {"test_scores": 0.0}),
+    }
+
+
+def test_last_duplicate_entry_wins(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append(0, 0, '{"C": 1}', {"test_scores": 1.0})
+        journal.append(0, 0, '{"C": 2}', {"test_scores": 2.0})
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == {(0, 0): ('{"C": 2}', {"test_scores": 2.0})}
+
+
+def test_close_is_idempotent_and_append_after_close_raises(tmp_path):
+    journal = Journal(os.fspath(tmp_path / "c.jsonl"), FP, search="S")
+    journal.load()
+    journal.close()
+    journal.close()
+    with pytest.raises(RuntimeError, match="do not append after close"):
+        journal.append(0, 0, "{}", {})

@@ -1,0 +1,142 @@
+"""The ask/tell optimizer and minimize()."""
+
+import numpy as np
+import pytest
+
+from sklearn_bayestune import BayesOptimizer, Categorical, Integer, Real, minimize
+
+
+def branin(p):
+    x1, x2 = p["x1"], p["x2"]
+    b, c, t = 5.1 / (4 * np.pi**2), 5 / np.pi, 1 / (8 * np.pi)
+    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * np.cos(x1) + 10
+
+
+BRANIN_SPACE = {"x1": Real(-5.0, 10.0), "x2": Real(0.0, 15.0)}
+BRANIN_MIN = 0.397887
+
+
+def test_ask_tell_round_trip_and_best():
+    opt = BayesOptimizer(
+        {"x": Real(-2.0, 2.0), "k": Integer(0, 3), "c": Categorical(["a", "b"])},
+        random_state=0,
+    )
+    for _ in range(15):
+        params = opt.ask()
+        assert set(params) == {"x", "k", "c"}
+        assert -2.0 <= params["x"] <= 2.0 and params["k"] in range(4)
+        value = (params["x"] - 1) ** 2 + params["k"] + (params["c"] == "b")
+        opt.tell(params, value)
+    assert opt.n_observed == 15
+    assert opt.best_value == pytest.approx(min(opt.values))
+    assert opt.best_params["k"] == 0 and opt.best_params["c"] == "a"
+    assert opt.gp_ is not None
+
+
+def test_batch_proposals_are_distinct_and_pending_is_avoided():
+    opt = BayesOptimizer(BRANIN_SPACE, random_state=1, n_initial_points=4)
+    first = opt.ask(4)
+    opt.tell(first, [branin(p) for p in first])
+    batch = opt.ask(5)
+    rows = {(round(p["x1"], 12), round(p["x2"], 12)) for p in batch}
+    assert len(rows) == 5
+    # Asked but not told: a later ask must not propose them again.
+    more = opt.ask(3)
+    assert not {(round(p["x1"], 12), round(p["x2"], 12)) for p in more} & rows
+
+
+def test_finite_space_is_exhausted_without_duplicates():
+    space = {"k": Integer(1, 4), "c": Categorical(["a", "b"])}
+    opt = BayesOptimizer(space, random_state=0)
+    seen = []
+    for _ in range(8):
+        proposals = opt.propose(1)
+        assert len(proposals) == 1
+        params = proposals[0].params
+        seen.append((params["k"], params["c"]))
+        opt.tell(params, params["k"] * (1 if params["c"] == "a" else 2))
+    assert len(set(seen)) == 8
+    assert opt.propose(1) == []
+
+
+def test_same_seed_same_proposals():
+    def run(seed):
+        opt = BayesOptimizer(BRANIN_SPACE, random_state=seed)
+        out = []
+        for _ in range(9):
+            p = opt.ask()
+            opt.tell(p, branin(p))
+            out.append((p["x1"], p["x2"]))
+        return out
+
+    assert run(3) == run(3)
+    assert run(3) != run(4)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_failures_are_told_as_nan_and_avoided(seed):
+    # The objective fails on a quarter of the space (x > 1), away from the
+    # optimum at x = 0.3.
+    def objective(p):
+        return np.nan if p["x"] > 1.0 else (p["x"] - 0.3) ** 2
+
+    result = minimize(objective, {"x": Real(-2.0, 2.0)}, n_calls=20, random_state=seed)
+    assert np.isfinite(result.fun) and result.fun < 1e-4
+    assert result.x["x"] <= 1.0
+    # Once failures are seen, the feasibility model keeps the search out of
+    # the failing region: random proposals would fail a quarter of the time.
+    assert np.isnan(result.func_vals[10:]).sum() <= 1
+    assert np.isnan(result.optimizer.values).sum() == np.isnan(result.func_vals).sum()
+
+
+def test_minimize_beats_random_search_on_branin():
+    n_calls, seeds = 25, range(3)
+    ours, random = [], []
+    for seed in seeds:
+        ours.append(
+            minimize(branin, BRANIN_SPACE, n_calls=n_calls, random_state=seed).fun
+        )
+        rng = np.random.default_rng(seed)
+        random.append(
+            min(
+                branin({"x1": rng.uniform(-5, 10), "x2": rng.uniform(0, 15)})
+                for _ in range(n_calls)
+            )
+        )
+    assert np.mean(ours) < np.mean(random)
+    assert np.mean(ours) - BRANIN_MIN < 0.5
+
+
+def test_maximize_direction_and_noise():
+    opt = BayesOptimizer({"x": Real(0.0, 1.0)}, direction="maximize", random_state=0)
+    for _ in range(10):
+        p = opt.ask()
+        opt.tell(p, -((p["x"] - 0.7) ** 2), noise=1e-4)
+    assert abs(opt.best_params["x"] - 0.7) < 0.15
+    assert opt.best_value == pytest.approx(max(opt.values))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"direction": "up"}, "direction must be 'minimize' or 'maximize'"),
+        ({"acquisition": "ei"}, "acquisition must be one of"),
+        ({"n_initial_points": 0}, "n_initial_points must be a positive int"),
+    ],
+)
+def test_constructor_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        BayesOptimizer({"x": Real(0.0, 1.0)}, **kwargs)
+
+
+def test_tell_errors():
+    opt = BayesOptimizer({"x": Real(0.0, 1.0)}, random_state=0)
+    with pytest.raises(ValueError, match="give one value per point"):
+        opt.tell([{"x": 0.5}, {"x": 0.2}], [1.0])
+    with pytest.raises(ValueError, match="'x'"):
+        opt.tell({"x": 3.0}, 1.0)
+    with pytest.raises(ValueError, match="noise must be None or one non-negative"):
+        opt.tell({"x": 0.5}, 1.0, noise=-1.0)
+    with pytest.raises(ValueError, match="n must be a positive int"):
+        opt.ask(0)
+    assert opt.n_observed == 0

@@ -1,0 +1,221 @@
+"""Early termination, budgets, callbacks and Ctrl-C, for all three searchers."""
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sklearn_bayestune import (
+    BayesTuneCV,
+    GridTuneCV,
+    MedianStoppingPolicy,
+    PairedTestPolicy,
+    RandomTuneCV,
+    Real,
+)
+from sklearn_bayestune.exceptions import SearchInterruptedWarning
+
+IRIS = load_iris(return_X_y=True)
+C_VALUES = [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]
+
+
+def make_search(kind, estimator=None, **kwargs):
+    """One of the three searchers over SVC's C, with shared defaults."""
+    estimator = estimator if estimator is not None else SVC()
+    kwargs.setdefault("cv", 5)
+    if kind == "grid":
+        return GridTuneCV(estimator, {"C": C_VALUES}, **kwargs)
+    space = {"C": loguniform(1e-4, 1e2)}
+    if kind == "random":
+        return RandomTuneCV(estimator, space, n_iter=7, random_state=0, **kwargs)
+    return BayesTuneCV(estimator, space, n_iter=7, random_state=0, **kwargs)
+
+
+SEARCHERS = ["grid", "random", "bayes"]
+
+
+@pytest.mark.parametrize("kind", SEARCHERS)
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_early_stopping_cancels_folds_and_never_picks_a_stopped_candidate(kind, n_jobs):
+    X, y = IRIS
+    # Racing cancels folds not yet dispatched; pre_dispatch="n_jobs" keeps
+    # as few as possible in flight.
+    search = make_search(
+        kind,
+        early_stopping=MedianStoppingPolicy(),
+        n_jobs=n_jobs,
+        pre_dispatch="n_jobs",
+    )
+    search.fit(X, y)
+    results = search.cv_results_
+    stopped = results["stopped_early"]
+    assert stopped.dtype == bool
+    if n_jobs == 1:
+        # With workers, whether folds are still undispatched when the policy
+        # decides depends on timing; sequentially it is deterministic.
+        assert stopped.any()
+    splits = np.array([results[f"split{k}_test_score"] for k in range(5)]).T
+    # A stopped candidate keeps its finished folds and has NaN for the rest.
+    for row, was_stopped in zip(splits, stopped):
+        assert np.isfinite(row).all() != was_stopped
+        assert np.isfinite(row[0])
+    assert np.isnan(results["mean_test_score"][stopped]).all()
+    assert not stopped[search.best_index_]
+    assert (results["rank_test_score"][stopped] > (~stopped).sum()).all()
+
+
+def test_early_stopping_keeps_the_grid_winner():
+    X, y = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    grid = {"logisticregression__C": np.logspace(-4, 2, 7)}
+    full = GridSearchCV(pipe, grid, cv=5).fit(X, y)
+    raced = GridTuneCV(pipe, grid, cv=5, early_stopping=PairedTestPolicy())
+    raced.fit(X, y)
+    assert raced.best_params_ == full.best_params_
+    n_fits = np.isfinite(
+        [raced.cv_results_[f"split{k}_test_score"] for k in range(5)]
+    ).sum()
+    assert n_fits < 7 * 5
+
+
+def test_without_early_stopping_no_extra_column():
+    X, y = IRIS
+    search = make_search("grid").fit(X, y)
+    assert "stopped_early" not in search.cv_results_
+    assert not hasattr(search, "stop_reason_")
+
+
+class SlowSVC(SVC):
+    def fit(self, X, y, sample_weight=None):
+        time.sleep(0.05)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("kind", SEARCHERS)
+def test_max_time_keeps_complete_candidates_and_refits(kind):
+    X, y = IRIS
+    # 7 candidates x 5 folds x 0.05 s = 1.75 s of fits; the budget allows a few.
+    search = make_search(kind, SlowSVC(), max_time=0.6).fit(X, y)
+    n = len(search.cv_results_["params"])
+    assert 1 <= n < 7
+    assert search.stop_reason_ == "max_time"
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert hasattr(search, "best_estimator_")
+
+
+@pytest.mark.parametrize("kind", SEARCHERS)
+def test_callbacks_see_each_candidate_and_can_stop(kind):
+    X, y = IRIS
+    seen = []
+
+    def stop_after_three(result):
+        seen.append(result)
+        return result.n_done >= 3
+
+    search = make_search(kind, callbacks=[stop_after_three]).fit(X, y)
+    assert [r.n_done for r in seen] == [1, 2, 3]
+    assert search.stop_reason_ == "callback"
+    assert len(search.cv_results_["params"]) == 3
+    last = seen[-1]
+    assert last.status == "complete" and len(last.fold_scores) == 5
+    assert last.best_score == pytest.approx(search.best_score_)
+    assert last.best_params == search.best_params_
+    assert clone(make_search(kind, callbacks=[stop_after_three])).callbacks == [
+        stop_after_three
+    ]
+
+
+@pytest.mark.parametrize("kind", ["random", "bayes"])
+def test_patience(kind):
+    X, y = IRIS
+    search = make_search(kind, n_iter_no_change=2).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    if search.stop_reason_ == "n_iter_no_change":
+        best_at = int(np.argmax(scores))
+        assert len(scores) == best_at + 1 + 2
+
+
+class InterruptingSVC(SVC):
+    """Sends SIGINT to its own process on the fit with C == 10."""
+
+    def fit(self, X, y, sample_weight=None):
+        if self.C == 10.0:
+            os.kill(os.getpid(), signal.SIGINT)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_ctrl_c_keeps_what_finished():
+    X, y = IRIS
+    search = GridTuneCV(InterruptingSVC(), {"C": C_VALUES}, cv=5)
+    with pytest.warns(SearchInterruptedWarning, match="5 candidates"):
+        search.fit(X, y)
+    assert search.stop_reason_ == "interrupted"
+    assert [p["C"] for p in search.cv_results_["params"]] == C_VALUES[:5]
+    assert search.predict(X).shape == y.shape
+
+
+def test_ctrl_c_before_any_candidate_finished_raises():
+    X, y = IRIS
+    with pytest.raises(KeyboardInterrupt):
+        GridTuneCV(InterruptingSVC(), {"C": [10.0]}, cv=5).fit(X, y)
+
+
+def test_failed_candidates_with_early_stopping_are_reported():
+    class FailingSVC(SVC):
+        def fit(self, X, y, sample_weight=None):
+            if self.C < 1e-3:
+                raise ValueError("tiny C refused")
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    X, y = IRIS
+    with pytest.warns(FitFailedWarning):
+        search = make_search(
+            "grid", FailingSVC(), early_stopping=MedianStoppingPolicy()
+        ).fit(X, y)
+    # A failed fold stops its candidate at once: one failed fit each, not five.
+    assert search.cv_results_["stopped_early"][0]
+    assert search.best_params_["C"] >= 1e-3
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"max_time": 0}, "'max_time' parameter"),
+        ({"early_stopping": "median"}, "'early_stopping' parameter"),
+        ({"progress": "yes"}, "'progress' parameter"),
+        ({"callbacks": print}, "'callbacks' parameter"),
+    ],
+)
+def test_option_validation(params, match):
+    X, y = IRIS
+    with pytest.raises((ValueError, TypeError), match=match):
+        GridTuneCV(SVC(), {"C": [1.0]}, **params).fit(X, y)
+
+
+def test_dimension_in_bayes_with_options():
+    # The options combine: racing, a budget and a callback in one search.
+    X, y = IRIS
+    calls = []
+    search = BayesTuneCV(
+        SVC(),
+        {"C": Real(1e-3, 1e3, prior="log-uniform")},
+        n_iter=8,
+        cv=5,
+        random_state=0,
+        early_stopping=MedianStoppingPolicy(),
+        max_time=60,
+        callbacks=[calls.append],
+    ).fit(X, y)
+    assert len(calls) == len(search.cv_results_["params"]) == 8
+    assert search.optimizer_.n_observed == 8
