@@ -81,7 +81,7 @@ class BayesTuneCV(_BaseTuneCV):
     n_initial_points : int, default=None
         Candidates from the space-filling initial design (the estimator's
         current parameters first, when they lie in the space, then a scrambled
-        Sobol set). None: ``clip(d + 1, 5, 10)`` for ``d`` encoded dimensions,
+        Sobol set). None: ``clip(d + 1, 10, 20)`` for ``d`` encoded dimensions,
         at most ``n_iter // 4``.
 
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
