@@ -24,7 +24,15 @@ from ._dimensions import (
     randint,
     uniform,
 )
+from ._nested import NestedCVResult, ParamStability, nested_cross_validate
 from ._optimizer import BayesOptimizer, minimize
+from ._plot import (
+    ConvergenceDisplay,
+    EvaluationsDisplay,
+    ObjectiveDisplay,
+    ParameterImportanceDisplay,
+    parameter_importance,
+)
 from ._run import CandidateResult
 from ._search import GridTuneCV, RandomTuneCV
 from ._stopping import (
@@ -34,10 +42,20 @@ from ._stopping import (
     StoppingPolicy,
     TruncationSelectionPolicy,
 )
+from ._table import results_table
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ConvergenceDisplay",
+    "EvaluationsDisplay",
+    "NestedCVResult",
+    "ObjectiveDisplay",
+    "ParamStability",
+    "ParameterImportanceDisplay",
+    "nested_cross_validate",
+    "parameter_importance",
+    "results_table",
     "BanditPolicy",
     "CandidateResult",
     "MedianStoppingPolicy",

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from joblib.parallel import get_active_backend
 from sklearn.base import clone
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -62,6 +63,17 @@ class FoldResult:
 
 def _replay_task(task):
     return FoldResult(task.candidate, task.split, task.replay, replayed=True)
+
+
+def _return_as() -> str:
+    """Results as they finish where the active joblib backend can stream them.
+
+    joblib's multiprocessing backend (and Ray's, a subclass of it) cannot
+    return a generator; there results come back when each call ends, so
+    stopping policies, callbacks and the journal act per call, not per fold.
+    """
+    backend, _ = get_active_backend()
+    return "generator_unordered" if backend.supports_return_generator else "list"
 
 
 def _run_task(task, estimator, X, y, train, test, n_splits, caller, kwargs):
@@ -143,7 +155,7 @@ class CrossValidationEvaluator:
             verbose=verbose,
         )
         self._parallel = Parallel(
-            n_jobs=n_jobs, pre_dispatch=pre_dispatch, return_as="generator_unordered"
+            n_jobs=n_jobs, pre_dispatch=pre_dispatch, return_as=_return_as()
         )
 
     @property

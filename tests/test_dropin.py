@@ -350,3 +350,17 @@ def test_grid_refuses_continuous_dimension_naming_the_key():
     X, y = IRIS
     with pytest.raises(ValueError, match="Parameter 'C' in param_grid: Real"):
         GridTuneCV(SVC(), {"C": Real(0.1, 10.0)}).fit(X, y)
+
+
+def test_backend_without_result_streaming_gives_same_results():
+    # joblib's multiprocessing backend (and Ray's) cannot stream results.
+    import joblib
+
+    X, y = IRIS
+    search = GridTuneCV(SVC(), {"C": [0.1, 1, 10]}, cv=3)
+    local = clone(search).fit(X, y)
+    with joblib.parallel_config(backend="multiprocessing", n_jobs=2):
+        pooled = clone(search).fit(X, y)
+    assert_array_equal(
+        pooled.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )

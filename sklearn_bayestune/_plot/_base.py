@@ -1,0 +1,251 @@
+"""What every Display shares: the lazy matplotlib import, search checks, layout.
+
+Nothing here imports matplotlib at module level: :func:`check_matplotlib`
+imports it when a Display's ``plot`` runs, so that importing the package
+never does.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+
+INSTALL_PLOT = 'pip install "sklearn-bayestune[plot]"'
+
+
+def check_matplotlib(caller: str):
+    """Import and return ``matplotlib.pyplot``, or say how to install it.
+
+    Parameters
+    ----------
+    caller : str
+        The method that needs matplotlib, for the message.
+
+    Returns
+    -------
+    pyplot : module
+
+    Raises
+    ------
+    ImportError
+        Naming ``caller`` and the ``plot`` extra when matplotlib is missing.
+    """
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            f"{caller} requires matplotlib, which is not installed. Install it "
+            f"with: {INSTALL_PLOT}"
+        ) from error
+    return plt
+
+
+def check_cv_results(search, caller: str) -> Mapping:
+    """The ``cv_results_`` of a fitted search (any ``BaseSearchCV``).
+
+    Raises
+    ------
+    NotFittedError
+        When ``search`` has no ``cv_results_`` yet.
+    TypeError
+        When ``search`` is not a search at all.
+    """
+    if hasattr(search, "cv_results_"):
+        return search.cv_results_
+    if hasattr(search, "fit"):
+        raise NotFittedError(
+            f"This {type(search).__name__} instance is not fitted yet. Call 'fit' "
+            f"with appropriate arguments before using {caller}."
+        )
+    raise TypeError(
+        f"{caller} needs a fitted search (GridTuneCV, RandomTuneCV, BayesTuneCV "
+        f"or a scikit-learn search); got {type(search).__name__}. For a "
+        "cv_results_ dict, use from_cv_results."
+    )
+
+
+def check_fitted_bayes(search, caller: str):
+    """The Gaussian-process surrogate ``gp_`` of a fitted ``BayesTuneCV``.
+
+    Returns
+    -------
+    optimizer : BayesOptimizer
+        ``search.optimizer_``, whose ``gp_`` is not None.
+
+    Raises
+    ------
+    TypeError
+        When ``search`` is not a ``BayesTuneCV``.
+    NotFittedError
+        When it is not fitted.
+    ValueError
+        When the search fitted no surrogate (every candidate came from the
+        initial design).
+    """
+    # Imported here, not at the top: _plot reads searches but sits beside
+    # _search in the import graph, never below it.
+    from .._bayes_search import BayesTuneCV
+
+    if not isinstance(search, BayesTuneCV):
+        raise TypeError(
+            f"{caller} needs a fitted BayesTuneCV, whose optimizer_ holds the "
+            f"Gaussian-process surrogate; got {type(search).__name__}. For any "
+            "search, use ConvergenceDisplay or EvaluationsDisplay."
+        )
+    if not hasattr(search, "optimizer_"):
+        raise NotFittedError(
+            f"This BayesTuneCV instance is not fitted yet. Call 'fit' with "
+            f"appropriate arguments before using {caller}."
+        )
+    optimizer = search.optimizer_
+    if optimizer.gp_ is None:
+        raise ValueError(
+            f"{caller} needs the search's surrogate, but none was fitted: all "
+            f"{optimizer.n_observed} candidates came from the initial design "
+            f"(n_initial_points={optimizer.n_initial_points}) or failed. Fit with "
+            "n_iter larger than n_initial_points."
+        )
+    return optimizer
+
+
+# --------------------------------------------------------------------------
+# Columns of a SearchSpace: names, dimensions, axis scales
+# --------------------------------------------------------------------------
+
+
+def column_names(space) -> list[str]:
+    """One display name per encoded column of ``space``.
+
+    The subspace column of a list-of-dicts space is ``"subspace"``; a key
+    encoded in several columns (different dimensions in different subspaces)
+    gets the subspaces owning each column: ``"kernel (subspace 1)"``.
+    """
+    keys = [key for _, key in space.columns]
+    names = []
+    for owners, key in space.columns:
+        if key is None:
+            names.append("subspace")
+        elif keys.count(key) > 1:
+            which = ", ".join(str(s) for s in owners)
+            plural = "s" if len(owners) > 1 else ""
+            names.append(f"{key} (subspace{plural} {which})")
+        else:
+            names.append(key)
+    return names
+
+
+def column_dimension(space, j: int):
+    """The dimension encoded in column ``j``, or None for the subspace column."""
+    owners, key = space.columns[j]
+    return None if key is None else space.subspaces[owners[0]][key]
+
+
+def is_log_dimension(dim) -> bool:
+    """Whether a dimension is best drawn on a log axis (a log-uniform Real...).
+
+    True for the ``"log-uniform"`` prior and for ``scipy.stats`` priors that are
+    log-uniform or log-normal.
+    """
+    prior = getattr(dim, "prior", None)
+    if isinstance(prior, str):
+        return prior == "log-uniform"
+    name = getattr(getattr(prior, "dist", None), "name", None)
+    return name in ("loguniform", "reciprocal", "lognorm")
+
+
+def is_number(value) -> bool:
+    """A real number that is not a bool (bools are categories in plots)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def select_parameters(names: list[str], parameters, caller: str) -> list[int]:
+    """Indices of ``parameters`` (None: all) in ``names``, in the order given."""
+    if parameters is None:
+        return list(range(len(names)))
+    if isinstance(parameters, str):
+        parameters = [parameters]
+    indices = []
+    for name in parameters:
+        if name not in names:
+            raise ValueError(
+                f"Unknown parameter {name!r} for {caller}; the search's parameters "
+                f"are {names}."
+            )
+        indices.append(names.index(name))
+    if not indices:
+        raise ValueError(f"parameters must name at least one of {names}; got [].")
+    return indices
+
+
+# --------------------------------------------------------------------------
+# Layout of the matrix Displays (ObjectiveDisplay, EvaluationsDisplay)
+# --------------------------------------------------------------------------
+
+
+def matrix_axes(plt, d: int, ax, caller: str):
+    """A (d, d) array of Axes with the upper triangle hidden, and its figure.
+
+    ``ax`` is None (a new figure), an Axes (when ``d == 1``) or an array-like
+    of Axes of shape (d, d).
+    """
+    if ax is None:
+        size = min(2.4 * d + 1.0, 16.0)
+        figure, axes = plt.subplots(d, d, squeeze=False, figsize=(size, size))
+    else:
+        axes = np.empty(1, dtype=object)
+        axes[0] = ax
+        if not hasattr(ax, "plot"):
+            axes = np.empty(np.shape(ax), dtype=object)
+            axes[...] = ax
+        if axes.size != d * d:
+            raise ValueError(
+                f"ax must be a single Axes for one parameter, or an array of "
+                f"({d}, {d}) Axes for {d} parameters; got {axes.size} Axes. "
+                f"Leave ax=None to let {caller} create them."
+            )
+        axes = axes.reshape(d, d)
+        figure = axes[0, 0].figure
+    for i in range(d):
+        for j in range(i + 1, d):
+            axes[i, j].set_visible(False)
+    return figure, axes
+
+
+def set_axis(axis, name: str, categories, label: bool) -> None:
+    """Category ticks and (if ``label``) the name of one x or y axis."""
+    if categories is not None:
+        axis.set_ticks(np.arange(len(categories)))
+        axis.set_ticklabels([str(c) for c in categories])
+    if label:
+        axis.set_label_text(name)
+
+
+def label_matrix(axes, names, categories, log_scale, diagonal_label: str) -> None:
+    """Scales, ticks and labels of a (d, d) matrix of Axes.
+
+    Column j shows parameter j on its x axis, row i (below the diagonal)
+    parameter i on its y axis. Parameter names go on the bottom row and the
+    left column; the diagonal's y axis (on the right) reads ``diagonal_label``.
+    """
+    d = len(names)
+    for i in range(d):
+        for j in range(i + 1):
+            ax = axes[i, j]
+            if log_scale[j]:
+                ax.set_xscale("log")
+            set_axis(ax.xaxis, names[j], categories[j], label=i == d - 1)
+            if i == j:
+                ax.yaxis.tick_right()
+                ax.yaxis.set_label_position("right")
+                ax.set_ylabel(diagonal_label)
+                continue
+            if log_scale[i]:
+                ax.set_yscale("log")
+            set_axis(ax.yaxis, names[i], categories[i], label=j == 0)
+            if i < d - 1:
+                ax.tick_params(axis="x", labelbottom=False)
+            if j > 0:
+                ax.tick_params(axis="y", labelleft=False)
