@@ -171,7 +171,7 @@ def optimize_acquisition(
     n_pool: int = 512,
     n_starts: int = 6,
     max_rounds: int = 3,
-    maxiter: int = 50,
+    maxiter: int = 30,
 ) -> tuple[np.ndarray, float]:
     """Return the unseen point of ``space`` with the highest acquisition value.
 

@@ -16,6 +16,13 @@ from ._results import CANCELLED
 from ._search import _TUNE_CONSTRAINTS, _BaseTuneCV, _with_tune_parameters
 from ._space import SearchSpace
 
+# The columns BayesTuneCV adds to cv_results_: how each candidate was proposed.
+_COLUMNS = {
+    "proposal_step": lambda step, proposal: step,
+    "proposal_kind": lambda step, proposal: proposal.kind,
+    "acquisition_value": lambda step, proposal: proposal.acquisition_value,
+}
+
 
 @_with_tune_parameters
 class BayesTuneCV(_BaseTuneCV):
@@ -87,10 +94,16 @@ class BayesTuneCV(_BaseTuneCV):
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         The acquisition function.
 
-    batch_size : int, default=None
+    batch_size : int, "async" or None, default=None
         Candidates proposed per step (pending ones are conditioned in as
         kriging-believer fantasies). None: ``max(1, n_jobs // n_splits)``, so
-        the workers stay busy with folds first.
+        the workers stay busy with folds first. ``"async"``: propose one
+        candidate whenever a worker can take a new fold, conditioned on the
+        candidates still running, so no worker waits for a batch to finish.
+        Asynchronous proposals depend on which folds finish first, so with
+        ``n_jobs > 1`` they are not reproducible from ``random_state`` (with
+        ``n_jobs=1`` they are); on joblib backends that cannot stream results
+        (multiprocessing, Ray) ``"async"`` falls back to batches.
 
     noise : {"cv", "learned"}, default="cv"
         ``"cv"`` gives each candidate its measured cross-validation noise (the
@@ -144,7 +157,11 @@ feature_names_in_
         "random_state": ["random_state"],
         "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
         "acquisition": [StrOptions({"log_ei", "ucb", "log_pi"})],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"async"}),
+            None,
+        ],
         "noise": [StrOptions({"cv", "learned"})],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         **_TUNE_CONSTRAINTS,
@@ -234,9 +251,24 @@ feature_names_in_
                 stacklevel=2,
             )
             n_iter = space.size
-        batch_size = self.batch_size or max(
-            1, effective_n_jobs(self.n_jobs) // self.n_splits_
-        )
+        if self.batch_size == "async" and evaluate_candidates.evaluator.streams:
+            self._search_async(evaluate_candidates, optimizer, n_iter, callback_ctx)
+        else:
+            self._search_in_batches(
+                evaluate_candidates, optimizer, n_iter, callback_ctx
+            )
+        self.optimizer_ = optimizer
+
+    def _batch_size(self):
+        if isinstance(self.batch_size, Integral):
+            return self.batch_size
+        # None, or "async" on a joblib backend that cannot stream results:
+        # enough candidates per step to keep the workers busy with folds.
+        return max(1, effective_n_jobs(self.n_jobs) // self.n_splits_)
+
+    def _search_in_batches(self, evaluate_candidates, optimizer, n_iter, callback_ctx):
+        """Propose a batch, evaluate it whole, learn, repeat."""
+        batch_size = self._batch_size()
         record = evaluate_candidates.record
         search_ctx = callback_ctx.subcontext(
             task_name="search", max_subtasks=math.ceil(n_iter / batch_size)
@@ -256,21 +288,53 @@ feature_names_in_
             evaluate_candidates(
                 params,
                 more_results={
-                    "proposal_step": [step] * len(params),
-                    "proposal_kind": [p.kind for p in proposals],
-                    "acquisition_value": [p.acquisition_value for p in proposals],
+                    name: [column(step, p) for p in proposals]
+                    for name, column in _COLUMNS.items()
                 },
                 callback_ctx=batch_ctx,
             )
             batch_ctx.call_on_fit_task_end(estimator=self)
-            done = [i for i, c in enumerate(indices) if record.status[c] != CANCELLED]
-            observations = [self._observation(record, indices[i]) for i in done]
+            done = [c for c in indices if record.status[c] != CANCELLED]
             if done:
-                values, noises = zip(*observations)
-                optimizer.tell([params[i] for i in done], values, noise=noises)
+                self._tell(optimizer, record, done)
             step += 1
         search_ctx.call_on_fit_task_end(estimator=self)
-        self.optimizer_ = optimizer
+
+    def _search_async(self, evaluate_candidates, optimizer, n_iter, callback_ctx):
+        """Propose one candidate whenever a worker can take a new fold.
+
+        Candidates still being evaluated are pending points of the optimizer,
+        so each proposal is conditioned on them (kriging believer).
+        """
+        record = evaluate_candidates.record
+
+        def propose():
+            proposals = optimizer.propose(1)
+            if not proposals:
+                return None
+            step = record.n_candidates
+            return proposals[0].params, {
+                name: column(step, proposals[0]) for name, column in _COLUMNS.items()
+            }
+
+        search_ctx = callback_ctx.subcontext(
+            task_name="search",
+            max_subtasks=n_iter * self.n_splits_,
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=self)
+        evaluate_candidates.stream(
+            propose,
+            n_iter,
+            on_done=lambda c: self._tell(optimizer, record, [c]),
+            callback_ctx=search_ctx,
+        )
+        search_ctx.call_on_fit_task_end(estimator=self)
+
+    def _tell(self, optimizer, record, candidates):
+        values, noises = zip(*(self._observation(record, c) for c in candidates))
+        optimizer.tell(
+            [record.params[c] for c in candidates], list(values), noise=list(noises)
+        )
 
     def _observation(self, record, candidate):
         """(mean score, variance of that mean) of a candidate for the surrogate.

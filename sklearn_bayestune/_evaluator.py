@@ -159,6 +159,11 @@ class CrossValidationEvaluator:
         )
 
     @property
+    def streams(self) -> bool:
+        """Whether results come back one by one as they finish."""
+        return self._parallel.return_as == "generator_unordered"
+
+    @property
     def n_splits(self) -> int:
         return len(self.splits)
 

@@ -23,6 +23,7 @@ instead of fitted, in the same order, so the same decisions are taken again.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -164,6 +165,8 @@ class SearchRun:
         self.stop_reason: str | None = None
         self._keys: dict[int, str] = {}
         self._notified: set[int] = set()
+        self._on_done = None
+        self._lock = threading.RLock()
         self._n_done = 0
         self._n_fits = 0
         self._best = (-math.inf, None)
@@ -199,12 +202,34 @@ class SearchRun:
         tasks = self._tasks(
             indices, candidate_params, real_callback_context(callback_ctx)
         )
+        self._consume(tasks)
+
+    def stream(self, propose, n_candidates, *, on_done, callback_ctx=None):
+        """Evaluate candidates proposed one at a time, when a worker is free.
+
+        The asynchronous counterpart of ``__call__``: ``propose()`` is called
+        each time joblib asks for a task and no proposed candidate has a fold
+        left to dispatch; it returns ``(params, more_results)`` for one
+        candidate (``more_results`` maps each extra column to its value), or
+        None to end. ``on_done(candidate)`` is called in this thread once a
+        candidate is complete, stopped or failed. The two are serialised by a
+        lock, since joblib may draw tasks from another thread.
+        """
+        self._on_done = on_done
+        tasks = self._stream_tasks(
+            propose, n_candidates, real_callback_context(callback_ctx)
+        )
+        self._consume(tasks)
+
+    def _consume(self, tasks):
+        first = self.record.n_candidates
         try:
             for result in self.evaluator.run(tasks):
-                self._on_result(result)
+                with self._lock:
+                    self._on_result(result)
         finally:
             # Whatever did not run (budget, stop, interruption) is cancelled.
-            for c in indices:
+            for c in range(first, self.record.n_candidates):
                 self.record.set_status(c, CANCELLED)
 
     @property
@@ -229,26 +254,66 @@ class SearchRun:
             pairs = ((p, s) for s, p in product(range(n_splits), range(n_candidates)))
         for position, split in pairs:
             candidate = indices[position]
-            if self.stop_reason is not None:
+            if not self._may_dispatch():
                 return
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                self.halt("max_time")
-                return
-            if not self.record.is_running(candidate):
-                continue  # stopped by the policy
-            yield FoldTask(
-                candidate=candidate,
-                split=split,
-                params=candidate_params[position],
-                progress=(position, n_candidates),
-                callback_ctx=None
-                if callback_ctx is None
-                else callback_ctx.subcontext(
-                    task_name="candidate-split-evaluation",
+            if self.record.is_running(candidate):  # else stopped by the policy
+                yield self._task(
+                    candidate,
+                    split,
+                    candidate_params[position],
+                    (position, n_candidates),
+                    callback_ctx,
                     task_id=position * n_splits + split,
-                ),
-                replay=self._replayed(candidate, split, candidate_params[position]),
-            )
+                )
+
+    def _stream_tasks(self, propose, n_candidates, callback_ctx):
+        """Folds of one candidate after another, proposing each when needed."""
+        n_splits = self.record.n_splits
+        while self._may_dispatch() and self.record.n_candidates < n_candidates:
+            with self._lock:
+                proposal = propose()
+                if proposal is None:
+                    return
+                params, more_results = proposal
+                self.search._check_settable([params])
+                (candidate,) = self.record.add_candidates(
+                    [params], {k: [v] for k, v in more_results.items()}
+                )
+            if self.progress is not None:
+                self.progress.update(self._n_fits, total=n_candidates * n_splits)
+            for split in range(n_splits):
+                if not self._may_dispatch():
+                    return
+                if self.record.is_running(candidate):
+                    yield self._task(
+                        candidate,
+                        split,
+                        params,
+                        (candidate, n_candidates),
+                        callback_ctx,
+                        task_id=candidate * n_splits + split,
+                    )
+
+    def _may_dispatch(self):
+        """False once the search is asked to stop or its time budget is spent."""
+        if self.stop_reason is None and self.deadline is not None:
+            if time.monotonic() > self.deadline:
+                self.halt("max_time")
+        return self.stop_reason is None
+
+    def _task(self, candidate, split, params, progress, callback_ctx, *, task_id):
+        return FoldTask(
+            candidate=candidate,
+            split=split,
+            params=params,
+            progress=progress,
+            callback_ctx=None
+            if callback_ctx is None
+            else callback_ctx.subcontext(
+                task_name="candidate-split-evaluation", task_id=task_id
+            ),
+            replay=self._replayed(candidate, split, params),
+        )
 
     def _key(self, candidate, params):
         if candidate not in self._keys:
@@ -302,6 +367,8 @@ class SearchRun:
 
     def _candidate_done(self, c):
         self._notified.add(c)
+        if self._on_done is not None:
+            self._on_done(c)
         self._n_done += 1
         folds = self.record.fold_scores(c)
         score = float(np.mean(folds)) if len(folds) else math.nan

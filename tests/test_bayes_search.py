@@ -27,6 +27,7 @@ from sklearn_bayestune import BayesTuneCV, Categorical, Integer, Real
 IRIS = load_iris(return_X_y=True)
 PIPE = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
 SVC_SPACE = {"svc__C": loguniform(1e-2, 1e3), "svc__gamma": loguniform(1e-4, 1e1)}
+SVC_SPACE_PLAIN = {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1e1)}
 EXTRA_COLUMNS = {"proposal_step", "proposal_kind", "acquisition_value"}
 
 
@@ -213,3 +214,30 @@ def test_beats_random_search_on_a_real_problem():
         rand = RandomizedSearchCV(pipe, space, cv=cv, random_state=seed, **kwargs)
         random.append(rand.fit(X, y).best_score_)
     assert np.mean(ours) > np.mean(random)
+
+
+def test_async_proposals():
+    X, y = IRIS
+    kwargs = dict(n_iter=10, cv=3, random_state=0, batch_size="async")
+    sequential = BayesTuneCV(SVC(), SVC_SPACE_PLAIN, **kwargs).fit(X, y)
+    again = BayesTuneCV(SVC(), SVC_SPACE_PLAIN, **kwargs).fit(X, y)
+    # With one worker, asynchronous proposals are reproducible.
+    assert sequential.cv_results_["params"] == again.cv_results_["params"]
+    assert_array_equal(sequential.cv_results_["proposal_step"], np.arange(10))
+    parallel = BayesTuneCV(SVC(), SVC_SPACE_PLAIN, n_jobs=2, **kwargs).fit(X, y)
+    params = parallel.cv_results_["params"]
+    assert len(params) == 10
+    assert len({p["C"] for p in params}) == 10
+    assert parallel.optimizer_.n_observed == 10
+    assert "log_ei" in set(parallel.cv_results_["proposal_kind"])
+
+
+def test_async_falls_back_to_batches_without_result_streaming():
+    import joblib
+
+    X, y = IRIS
+    with joblib.parallel_config(backend="multiprocessing", n_jobs=2):
+        search = BayesTuneCV(
+            SVC(), SVC_SPACE_PLAIN, n_iter=6, cv=3, random_state=0, batch_size="async"
+        ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 6
