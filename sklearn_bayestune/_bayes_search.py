@@ -195,7 +195,7 @@ feature_names_in_
         progress="auto",
     ):
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -204,6 +204,11 @@ feature_names_in_
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            early_stopping=early_stopping,
+            max_time=max_time,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            progress=progress,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter
@@ -213,11 +218,6 @@ feature_names_in_
         self.batch_size = batch_size
         self.noise = noise
         self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.max_time = max_time
-        self.callbacks = callbacks
-        self.checkpoint = checkpoint
-        self.progress = progress
 
     def _default_params(self, space):
         """The estimator's current values of the searched names, when in the space."""

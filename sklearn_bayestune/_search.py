@@ -77,8 +77,44 @@ class _BaseTuneCV(BaseSearchCV):
     """``BaseSearchCV`` whose evaluation loop runs on the shared evaluator.
 
     Subclasses implement ``_run_search(evaluate_candidates, *, callback_ctx)``
-    exactly as for scikit-learn's ``BaseSearchCV``.
+    exactly as for scikit-learn's ``BaseSearchCV``, and list every parameter
+    in their own ``__init__`` (scikit-learn's ``get_params`` reads it).
     """
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring,
+        n_jobs,
+        refit,
+        cv,
+        verbose,
+        pre_dispatch,
+        error_score,
+        return_train_score,
+        early_stopping,
+        max_time,
+        callbacks,
+        checkpoint,
+        progress,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.early_stopping = early_stopping
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.progress = progress
 
     @_fit_context(
         # The search's estimator is validated when it is fitted.
@@ -559,7 +595,7 @@ class GridTuneCV(_BaseTuneCV):
         progress="auto",
     ):
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -568,13 +604,13 @@ class GridTuneCV(_BaseTuneCV):
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            early_stopping=early_stopping,
+            max_time=max_time,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            progress=progress,
         )
         self.param_grid = param_grid
-        self.early_stopping = early_stopping
-        self.max_time = max_time
-        self.callbacks = callbacks
-        self.checkpoint = checkpoint
-        self.progress = progress
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         """Search all candidates in param_grid."""
@@ -745,13 +781,8 @@ class RandomTuneCV(_BaseTuneCV):
         self.n_iter = n_iter
         self.random_state = random_state
         self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.max_time = max_time
-        self.callbacks = callbacks
-        self.checkpoint = checkpoint
-        self.progress = progress
         super().__init__(
-            estimator=estimator,
+            estimator,
             scoring=scoring,
             n_jobs=n_jobs,
             refit=refit,
@@ -760,6 +791,11 @@ class RandomTuneCV(_BaseTuneCV):
             pre_dispatch=pre_dispatch,
             error_score=error_score,
             return_train_score=return_train_score,
+            early_stopping=early_stopping,
+            max_time=max_time,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            progress=progress,
         )
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
