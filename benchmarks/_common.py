@@ -4,7 +4,7 @@ Import this module before anything that imports numpy: importing it pins the
 BLAS and OpenMP pools to one thread (``OMP_NUM_THREADS``,
 ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``VECLIB_MAXIMUM_THREADS``
 set to 1), because every number in these benchmarks is single-thread CPU time
-(bo_design [M]: the 2 cores are shared, so wall time measures the neighbours).
+(on a shared machine, wall time measures the neighbours).
 The peers that use torch also call ``torch.set_num_threads(1)``.
 
 Every script writes two files into its output folder: ``NAME.json`` (all

@@ -28,7 +28,7 @@ Ackley's usual domain is [-32.768, 32.768]^d (BoTorch's default); we use
 centre of the box, where space-filling designs and centre-biased optimisers
 would find it for free.
 
-The two mixed problems are ours (bo_design C.1 lists both shapes):
+The two mixed problems are ours:
 
 ``branin_mixed``
     ``f(x1, x2, colour) = branin(x1 - s[colour], x2) + o[colour]`` with

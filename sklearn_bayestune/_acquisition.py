@@ -199,7 +199,7 @@ def _value_and_partials(kind, mean, std, best, beta):
     if kind == "log_ei":
         value = np.log(std) + log_h(z)
         dz = dlog_h_dz(z)
-        # d/dstd: 1/std from log std, and dz/dstd = -z/std (bo_design D).
+        # d/dstd: 1/std from log std, and dz/dstd = -z/std.
         return value, dz / std, (1.0 - dz * z) / std
     # log_pi: d log Phi(z)/dz = phi(z) / Phi(z) = 1 / Mills(z), stable for all z.
     value = log_ndtr(z)
@@ -223,20 +223,20 @@ class AcquisitionFunction:
         The surrogate of the (transformed, maximised) objective, possibly
         conditioned on pending points.
     kind : {"log_ei", "ucb", "log_pi"}, default="log_ei"
-        LogEI (Ament et al. 2023; the default of bo_design A.5), UCB, or log PI.
+        LogEI (Ament et al. 2023), UCB, or log PI.
     best : float, default=None
         Incumbent for "log_ei" and "log_pi", in transformed units. None: the
         max of ``gp.y`` (fantasy values of a kriging believer included), or,
         when the noise variance (learned plus mean known) exceeds 1% of
         ``gp.signal_var``, the max of the posterior mean at ``gp.X_train``
-        (bo_design A.5; Picheny et al. 2013). Ignored by "ucb".
+        (Picheny et al. 2013). Ignored by "ucb".
     beta : float, default=None
         UCB exploration weight; required when ``kind="ucb"``.
     feasibility : GaussianProcess, default=None
         A GP fitted on the same encoding to +1 (evaluation succeeded) / -1
         (failed) labels, e.g. ``fit_gp(X_all, np.where(ok, 1.0, -1.0), ...)``.
-        Adds log P(feasible) = log Phi(mean_c / std_c) to the value (bo_design
-        A.10; Gardner et al. 2014, Gelbart et al. 2014), which steers away from
+        Adds log P(feasible) = log Phi(mean_c / std_c) to the value (Gardner
+        et al. 2014, Gelbart et al. 2014), which steers away from
         regions that fail. Labels are +-1 so that they are already roughly
         standardised and the threshold is 0.
 
@@ -308,7 +308,7 @@ class AcquisitionFunction:
         value : float, or ndarray of shape (m,) for 2-D ``x``
         grad : ndarray of shape (d,), or (m, d) for 2-D ``x``
             Chain rule through the posterior moments: d value/d mean * d mean
-            + d value/d std * d std (bo_design D). Zero on categorical columns.
+            + d value/d std * d std. Zero on categorical columns.
         """
         x = np.asarray(x, dtype=float)
         X = np.atleast_2d(x)

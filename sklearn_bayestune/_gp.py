@@ -71,7 +71,7 @@ NOISE_FLOOR = 1e-6
 MIN_VAR = 1e-12
 """Floor on the latent posterior variance: std is never below 1e-6, never NaN."""
 
-# Prior and bounds (bo_design A.3, BoTorch's 2024 SingleTaskGP defaults).
+# Prior and bounds (BoTorch's 2024 SingleTaskGP defaults).
 _LOG_L_BOUNDS = (math.log(0.025), math.log(1e3))
 _LOG_SIGNAL_BOUNDS = (math.log(0.05), math.log(20.0))
 _LOG_NOISE_BOUNDS = (math.log(1e-9), math.log(2.0))
@@ -80,7 +80,7 @@ _LOG_L_SCALE = 1.0
 _LOG_SIGNAL_LOC, _LOG_SIGNAL_SCALE = 0.0, 1.0  # median 1 on standardised y
 _LOG_NOISE_LOC, _LOG_NOISE_SCALE = -4.0, 1.0
 
-# Fit schedule (bo_design A.4).
+# Fit schedule (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts).
 _SMALL_N = 30  # at or below: always add the prior mode and prior samples
 _N_PRIOR_SAMPLES = 2
 _COLD_MAXITER = 200
@@ -114,7 +114,7 @@ def _reemit_unexpected(caught):
 
 
 # ---------------------------------------------------------------------------
-# Prior and marginal likelihood (bo_design A.3, A.4)
+# Prior and marginal likelihood
 # ---------------------------------------------------------------------------
 
 
@@ -497,7 +497,7 @@ class GaussianProcess:
             As :meth:`predict`.
         dmean, dstd : ndarrays of shape (m, d)
             d mean/dx = dK^T alpha and d var/dx = -2 dK^T K^-1 k_x
-            (bo_design D); d std = d var / (2 std). Zero on categorical columns,
+           ; d std = d var / (2 std). Zero on categorical columns,
             and for dstd where the variance sits on its floor.
         """
         X = _check_rows(X, self.X_train.shape[1])
@@ -525,7 +525,7 @@ class GaussianProcess:
         the homoscedastic noise), so the posterior mean is unchanged everywhere
         and the variance shrinks near the pending rows (Ginsbourger et al.
         2010). The factor is extended by a rank-q block instead of refactorised
-        (Optuna ``_extend_cholesky``; bo_design D):
+        (Optuna ``_extend_cholesky``):
         L = [[L11, 0], [L21, chol(K22 - L21 L21^T)]] with L21 = K21 L11^-T,
         O(n^2 q) instead of O((n + q)^3).
 
@@ -574,7 +574,7 @@ class GaussianProcess:
 
 
 # ---------------------------------------------------------------------------
-# MAP fit (bo_design A.4)
+# MAP fit (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts)
 # ---------------------------------------------------------------------------
 
 
@@ -637,7 +637,7 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
         learned sigma2_n.
     theta0 : ndarray of shape (d + 3,), default=None
         Warm start, usually the previous fit's ``theta``. Ignored if its shape
-        does not match. Pass None now and then (bo_design A.4: every 10th refit)
+        does not match. Pass None now and then (every 10th refit is cold)
         for a cold fit from the prior mode and prior samples.
     rng : numpy.random.Generator
         Draws the prior-sample starts.
@@ -648,7 +648,7 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
 
     Notes
     -----
-    Starts (bo_design A.4). Warm: L-BFGS-B from ``theta0``, stopped once an
+    Starts (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts). Warm: L-BFGS-B from ``theta0``, stopped once an
     iteration gains < 1e-3 nats (at most 50 iterations, 8 above n = 500, where
     one evaluation costs ~80 ms), then one evaluation at the prior mode; a full
     run from the mode follows when the mode is already better, when n <= 30, or
@@ -656,11 +656,11 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
     prior samples. Cold: the mode, plus the two samples when n <= 30. The best
     evaluation of all runs wins. Above n = 500, consider refitting only every
     few proposals and otherwise building ``GaussianProcess(X, y, gp.theta)``
-    (one factorisation, bo_design A.12).
+    (one factorisation).
 
     The signal variance sigma2_f is learned, with a LogNormal(0, 1) prior
     (median 1 on standardised y), rather than fixed at 1 as in BoTorch's 2024
-    SingleTaskGP (bo_design A.3). Measured on five test functions (Branin,
+    SingleTaskGP. Measured on five test functions (Branin,
     Hartmann-6, Rosenbrock-4, Ackley-3, Levy-5; 5 seeds, 500 test points,
     targets from :func:`~sklearn_bayestune._output_transform.transform_outputs`):
     at n = 20 the held-out log predictive density was the same within the seed

@@ -22,7 +22,7 @@ r2 : (n1, n2)
 k(r) : Matérn-5/2, (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r)  (R&W Eq. 4.17).
 G : (n1, n2)
     -2 dk/dr^2 = 5/3 (1 + sqrt5 r) exp(-sqrt5 r). Every derivative is written
-    through G: it is finite at r = 0, where dk/dr / r is not (bo_design D).
+    through G: it is finite at r = 0, where dk/dr / r is not.
 """
 
 import numpy as np
@@ -43,7 +43,7 @@ def squared_differences(X1, X2, categorical):
     -------
     D2 : ndarray of shape (d, n1, n2)
         (x_i - x'_i)^2 on continuous columns, 1[x_i != x'_i] on categorical ones.
-        Computed once per GP fit (bo_design A.4): each evaluation
+        Computed once per GP fit (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts): each evaluation
         of the marginal likelihood then needs only contractions with it.
         Dimension-major, so that both contractions (r^2 and the lengthscale
         gradient) are contiguous GEMVs: 2.5x faster than an (n1, n2, d) layout
@@ -135,7 +135,7 @@ def kernel_and_grad_log_lengthscales(D2, lengthscales):
     K : ndarray of shape (n1, n2)
     dK : ndarray of shape (d, n1, n2)
         dK/dlog l_i = dk/dr^2 * dr^2/dlog l_i = (-G/2) (-2 D2_i / l_i^2)
-        = G D2_i / l_i^2 (bo_design D). Zero at distance 0.
+        = G D2_i / l_i^2. Zero at distance 0.
 
     Notes
     -----
@@ -165,7 +165,7 @@ def kernel_and_grad_x(X, X_train, lengthscales, categorical):
         ``kernel_matrix(X, X_train, ...)``, computed on the way.
     dK : ndarray of shape (m, n, d)
         dk(x_a, X_train[b])/dx_a,i = -G (x_a,i - X_train[b, i]) / l_i^2
-        (bo_design D), and 0 on categorical columns, where the indicator
+       , and 0 on categorical columns, where the indicator
         distance is piecewise constant.
     """
     r2 = _squared_distance(X, X_train, lengthscales, categorical)

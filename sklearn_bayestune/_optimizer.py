@@ -20,7 +20,7 @@ scores. Each ``ask`` runs one pipeline:
 
 Initial design size (``n_initial_points=None``): ``clip(d + 1, 10, 20)`` for
 d encoded dimensions, at most a quarter of the budget when one is given
-(bo_design A.8: HEBO uses 1 + d, Optuna 10, Ax 5). Ten points rather than
+(HEBO uses 1 + d, Optuna 10, Ax 5). Ten points rather than
 d + 1 at low d: with fewer, the first model fits a single basin too
 confidently (measured with benchmarks/bench_synthetic.py).
 """

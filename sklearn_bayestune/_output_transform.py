@@ -9,7 +9,7 @@ already oriented for maximisation, to such targets with a non-decreasing map,
 so the argmax is kept, and records the map (:class:`OutputTransform`) so that
 new scores, e.g. per-fold ones, can be expressed in the same units.
 
-Steps (bo_design A.2, order matters)
+Steps (order matters; after HEBO and Ax's Winsorize)
 ------------------------------------
 1. Drop non-finite scores (failures are handled by the caller).
 2. Winsorise the bad (low) tail at the Tukey fence q1 - 1.5 IQR (Ax
@@ -318,7 +318,7 @@ def yeo_johnson_mle(z):
 
 def _normal_scores(y):
     # Phi^-1(rank / (n + 1)) with average ranks for ties: the copula transform
-    # of the TuRBO challenge wrapper (bo_design A.2 step 5).
+    # of the TuRBO challenge wrapper.
     return stats.norm.ppf(stats.rankdata(y) / (y.size + 1.0))
 
 
@@ -346,7 +346,7 @@ def _quartiles(y_sorted):
 def transform_outputs(y):
     """Transform maximised scores into standardised GP targets.
 
-    Steps (bo_design A.2, order matters): drop non-finite scores; winsorise the
+    Steps (order matters; after HEBO and Ax's Winsorize): drop non-finite scores; winsorise the
     bad (low) tail at the Tukey fence q1 - 1.5 IQR (Ax ``Winsorize``);
     standardise; Yeo-Johnson with lambda by MLE over ``LAMBDA_BOUNDS``
     (:func:`yeo_johnson_mle`; HEBO's largest ablation gain); standardise
