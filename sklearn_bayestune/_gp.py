@@ -648,7 +648,7 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
 
     Notes
     -----
-    Starts (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts). Warm: L-BFGS-B from ``theta0``, stopped once an
+    Starts. Warm: L-BFGS-B from ``theta0``, stopped once an
     iteration gains < 1e-3 nats (at most 50 iterations, 8 above n = 500, where
     one evaluation costs ~80 ms), then one evaluation at the prior mode; a full
     run from the mode follows when the mode is already better, when n <= 30, or

@@ -43,7 +43,7 @@ def squared_differences(X1, X2, categorical):
     -------
     D2 : ndarray of shape (d, n1, n2)
         (x_i - x'_i)^2 on continuous columns, 1[x_i != x'_i] on categorical ones.
-        Computed once per GP fit (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts): each evaluation
+        Computed once per GP fit: each evaluation
         of the marginal likelihood then needs only contractions with it.
         Dimension-major, so that both contractions (r^2 and the lengthscale
         gradient) are contiguous GEMVs: 2.5x faster than an (n1, n2, d) layout

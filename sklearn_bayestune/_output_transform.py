@@ -346,7 +346,7 @@ def _quartiles(y_sorted):
 def transform_outputs(y):
     """Transform maximised scores into standardised GP targets.
 
-    Steps (order matters; after HEBO and Ax's Winsorize): drop non-finite scores; winsorise the
+    Steps (order matters; after HEBO): drop non-finite scores; winsorise the
     bad (low) tail at the Tukey fence q1 - 1.5 IQR (Ax ``Winsorize``);
     standardise; Yeo-Johnson with lambda by MLE over ``LAMBDA_BOUNDS``
     (:func:`yeo_johnson_mle`; HEBO's largest ablation gain); standardise
