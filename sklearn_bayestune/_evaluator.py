@@ -154,8 +154,14 @@ class CrossValidationEvaluator:
             error_score=error_score,
             verbose=verbose,
         )
+        # One task per dispatch: joblib's automatic batching would draw many
+        # tasks from the lazy stream at once, so a stop, a budget or a new
+        # asynchronous proposal would act only after the whole batch.
         self._parallel = Parallel(
-            n_jobs=n_jobs, pre_dispatch=pre_dispatch, return_as=_return_as()
+            n_jobs=n_jobs,
+            pre_dispatch=pre_dispatch,
+            batch_size=1,
+            return_as=_return_as(),
         )
 
     @property
