@@ -161,7 +161,7 @@ class SearchRecord:
         """``(params, outputs, more_results)`` for ``_format_results``.
 
         Outputs are in ``product(candidates, splits)`` order; a stopped
-        candidate's missing folds get NaN scores and times.
+        candidate's missing folds get NaN scores and zero times.
         """
         outputs = []
         for c in candidates:
@@ -173,7 +173,9 @@ class SearchRecord:
 
     @staticmethod
     def _missing(template):
-        missing = dict(template, fit_error=None, fit_time=np.nan, score_time=np.nan)
+        # A cancelled fold took no time: mean_fit_time stays the time spent
+        # per fold slot, so totals (mean x n_splits) remain right.
+        missing = dict(template, fit_error=None, fit_time=0.0, score_time=0.0)
         missing["test_scores"] = _nan_like(template["test_scores"])
         if "train_scores" in template:
             missing["train_scores"] = _nan_like(template["train_scores"])

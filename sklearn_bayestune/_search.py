@@ -382,7 +382,8 @@ _TUNE_PARAMETERS_DOC = """
         racing): :class:`MedianStoppingPolicy`, :class:`BanditPolicy`,
         :class:`TruncationSelectionPolicy` or :class:`PairedTestPolicy`. Folds
         then run fold by fold across candidates; stopped candidates stay in
-        ``cv_results_`` with NaN for their missing folds and means, a
+        ``cv_results_`` with NaN for their missing folds and means (their
+        ``mean_fit_time`` counts the cancelled folds as taking no time), a
         ``stopped_early`` column marks them, and they are never the best.
         Only folds not yet dispatched to a worker can be cancelled:
         ``pre_dispatch="n_jobs"`` lets the policy act soonest. None (default)
