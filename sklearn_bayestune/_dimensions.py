@@ -1349,10 +1349,23 @@ def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
     if isinstance(value, (stats.rv_continuous, stats.rv_discrete)):
         try:
             value = value.freeze()
-        except TypeError:  # shape parameters are missing: keep its rvs only
-            return value
+        except TypeError:  # shape parameters are missing: nothing can sample it
+            raise TypeError(
+                f"Parameter {name!r} in {parameter} is the scipy.stats "
+                f"distribution {value.name!r} without its shape parameters "
+                f"({value.shapes}); freeze it with them, e.g. "
+                f"stats.{value.name}({value.shapes.split(',')[0]}=...)."
+            ) from None
     if _is_frozen(value):
         lo, hi = value.support()
+        if np.isnan(lo) or np.isnan(hi):
+            # scipy's way of saying the parameters are invalid.
+            raise ValueError(
+                f"Parameter {name!r} in {parameter}: the distribution "
+                f"{_repr_prior(value)} has invalid parameters (scipy gives it no "
+                "support); check them: a scale must be positive, and "
+                "loguniform(a, b) and randint(low, high) need a < b."
+            )
         if isinstance(value.dist, stats.rv_discrete):
             lo, hi = (int(b) if np.isfinite(b) else float(b) for b in (lo, hi))
             dim = Integer(lo, hi, prior=value)

@@ -28,8 +28,9 @@ confidently (measured with benchmarks/bench_synthetic.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from scipy.optimize import OptimizeResult
@@ -59,6 +60,11 @@ class Proposal:
     x: np.ndarray
     kind: str  # "initial", "random" or the acquisition name
     acquisition_value: float
+
+
+def _is_positive_int(n) -> bool:
+    """Whether ``n`` is an int >= 1; numpy integers count, bools do not."""
+    return isinstance(n, Integral) and not isinstance(n, (bool, np.bool_)) and n >= 1
 
 
 def _as_generator(random_state) -> np.random.Generator:
@@ -138,13 +144,13 @@ class BayesOptimizer:
             raise ValueError(
                 f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}."
             )
-        if n_initial_points is not None and (
-            not isinstance(n_initial_points, int) or n_initial_points < 1
-        ):
+        if n_initial_points is not None and not _is_positive_int(n_initial_points):
             raise ValueError(
                 "n_initial_points must be a positive int or None; "
                 f"got {n_initial_points!r}."
             )
+        if budget is not None and not _is_positive_int(budget):
+            raise ValueError(f"budget must be a positive int or None; got {budget!r}.")
         self.space = (
             space
             if isinstance(space, SearchSpace)
@@ -160,7 +166,7 @@ class BayesOptimizer:
             if budget is not None:
                 n_initial_points = max(2, min(n_initial_points, budget // 4))
             n_initial_points = max(n_initial_points, self.space.n_subspaces)
-        self.n_initial_points = n_initial_points
+        self.n_initial_points = int(n_initial_points)
         first = [p for p in (initial_points or []) if self.space.contains(p)]
         rows = [self.space.to_unit(first)] if first else []
         rows.append(self.space.sample_unit(n_initial_points, self._rng, method="sobol"))
@@ -230,8 +236,24 @@ class BayesOptimizer:
             standard error of a cross-validated mean); None when unknown.
         """
         single = isinstance(params, Mapping)
+        if not single and (
+            isinstance(params, (str, bytes)) or not isinstance(params, Iterable)
+        ):
+            raise TypeError(
+                "params must be a dict or a list of dicts; got "
+                f"{params!r} ({type(params).__name__})."
+            )
         params_list = [params] if single else list(params)
-        values = np.atleast_1d(np.asarray(value, dtype=float))
+        raw = np.atleast_1d(np.asarray(value, dtype=object))
+        try:
+            if any(v is None for v in raw.flat):
+                raise TypeError("None is not a value")
+            values = raw.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "value must be a real number, or one per point (NaN or inf marks "
+                f"a failed evaluation); got {value!r}."
+            ) from None
         if values.shape != (len(params_list),):
             raise ValueError(
                 f"tell got {len(params_list)} points and {values.size} values; "
@@ -274,7 +296,15 @@ class BayesOptimizer:
         """
         proposals = self.propose(1 if n is None else n)
         params = [p.params for p in proposals]
-        return params[0] if n is None else params
+        if n is not None:
+            return params
+        if not params:
+            raise ValueError(
+                f"The space has no unseen point left: all its {self.space.size} "
+                "candidates have been told or are pending. ask(n) and propose(n) "
+                "return fewer points (an empty list) instead of raising."
+            )
+        return params[0]
 
     def propose(self, n: int) -> list[Proposal]:
         """Like :meth:`ask`, with how each point was chosen.
@@ -282,12 +312,12 @@ class BayesOptimizer:
         Fewer than ``n`` proposals come back only when a finite space has no
         unseen point left.
         """
-        if not isinstance(n, int) or n < 1:
+        if not _is_positive_int(n):
             raise ValueError(f"n must be a positive int; got {n!r}.")
         # The surrogate's matrices are small: multithreaded BLAS only adds
         # synchronisation, which costs 10-100x on a loaded machine.
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._propose(n)
+            return self._propose(int(n))
 
     def _propose(self, n):
         proposals = []
@@ -448,6 +478,8 @@ def minimize(
     >>> round(result.x["x"], 2)
     0.3
     """
+    if not _is_positive_int(n_calls):
+        raise ValueError(f"n_calls must be a positive int; got {n_calls!r}.")
     optimizer = BayesOptimizer(
         space,
         n_initial_points=n_initial_points,
@@ -461,7 +493,14 @@ def minimize(
         if not proposals:
             break
         params = proposals[0].params
-        value = float(func(params))
+        returned = func(params)
+        try:
+            value = float(returned)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "func must return a real number (NaN for a failed evaluation); "
+                f"it returned {returned!r} for {params!r}."
+            ) from None
         optimizer.tell(params, value)
         x_iters.append(params)
         func_vals.append(value)

@@ -23,6 +23,7 @@ from numbers import Integral, Real
 
 import joblib
 import numpy as np
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 from sklearn.model_selection._split import check_cv
@@ -165,6 +166,13 @@ class _BaseTuneCV(BaseSearchCV):
             raise ValueError(inconsistent_splits_message(self.n_splits_, len(splits)))
         if self.early_stopping is not None:
             self.early_stopping._validate()
+        for callback in self.callbacks or ():
+            if not callable(callback):
+                raise TypeError(
+                    f"The 'callbacks' parameter of {type(self).__name__} must be "
+                    f"a list of callables; got {callback!r} "
+                    f"({type(callback).__name__}) in it."
+                )
 
         base_estimator = clone(self.estimator)
         record = SearchRecord(self.n_splits_, self.refit)
@@ -203,6 +211,8 @@ class _BaseTuneCV(BaseSearchCV):
                 self._run_search(run, callback_ctx=root_ctx)
         except KeyboardInterrupt:
             self._recover_from_interrupt(run)
+        except TerminatedWorkerError as exc:
+            raise TerminatedWorkerError(self._worker_lost_message(run, exc)) from exc
         finally:
             if journal is not None:
                 journal.close()
@@ -270,6 +280,26 @@ class _BaseTuneCV(BaseSearchCV):
             f"Ctrl-C again to abort the refit.{resume}",
             SearchInterruptedWarning,
             stacklevel=3,
+        )
+
+    def _worker_lost_message(self, run, exc):
+        """joblib's message, then what was kept and how to resume."""
+        n_fits = int(run.record.score_table()[1].sum())
+        if self.checkpoint is not None:
+            resume = (
+                f"The {n_fits} fits that finished are in the checkpoint "
+                f"{os.fspath(self.checkpoint)!r}: fit again with the same "
+                "arguments to resume without fitting them again."
+            )
+        else:
+            resume = (
+                f"The {n_fits} fits that finished are lost. Pass checkpoint=path "
+                "to be able to resume a search after such a crash."
+            )
+        return (
+            f"{exc}\n\n{type(self).__name__}: a worker died during a fit (killed "
+            f"by the operating system, e.g. out of memory, or by the estimator "
+            f"itself). {resume}"
         )
 
     def _check_input_parameters(self, X, y, split_params):

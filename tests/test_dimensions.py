@@ -607,8 +607,8 @@ def test_as_dimension_keeps_dimensions_and_rvs_objects():
     assert as_dimension(dim, "p") is dim
     rvs_only = RvsOnly()
     assert as_dimension(rvs_only, "p") is rvs_only
-    gamma = stats.gamma  # unfrozen and missing its shape: kept for its rvs
-    assert as_dimension(gamma, "p") is gamma
+    with pytest.raises(TypeError, match="'gamma' without its shape parameters"):
+        as_dimension(stats.gamma, "p")  # unfrozen, missing its shape: no rvs
     with pytest.raises(ValueError, match="^Parameter 'p' in param_grid: Real needs"):
         as_dimension(Real(1, 1), "p", parameter="param_grid")
 
