@@ -236,6 +236,19 @@ class Dimension:
     def _check(self, name: str | None = None, *, parameter: str | None = None):
         raise NotImplementedError
 
+    def __getstate__(self):
+        # Only the constructor's arguments: the caches that checking fills in
+        # are rebuilt on first use, so pickles and hashes (the checkpoint's
+        # fingerprint) do not depend on whether the dimension was used yet.
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        try:  # rebuild the caches now; an invalid dimension reports at use
+            self._check()
+        except (TypeError, ValueError):
+            pass
+
     def _ensure_checked(self):
         if not self.__dict__.get("_is_checked", False):
             self._check()

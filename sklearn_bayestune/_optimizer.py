@@ -271,21 +271,28 @@ class BayesOptimizer:
             )
         for p in params_list:
             self.space.check_params(p)
-        X = self.space.to_unit(params_list)
+        X = self._take_pending(self.space.to_unit(params_list))
         self._X = np.vstack([self._X, X])
         self._values = np.concatenate([self._values, values])
         self._noise = np.concatenate([self._noise, noises])
-        self._drop_pending(X)
 
-    def _drop_pending(self, X):
-        if len(self._pending) == 0:
-            return
+    def _take_pending(self, X):
+        """Rows of ``X``, each replaced by the pending row it was asked as.
+
+        Decoding and re-encoding a proposal moves it by ~1e-16, so a told
+        point is matched to its pending row with a tolerance; the pending row
+        itself is kept, so observed rows equal what was proposed exactly.
+        """
+        X = X.copy()
         keep = np.ones(len(self._pending), dtype=bool)
-        for row in X:
-            match = np.flatnonzero(keep & np.all(self._pending == row, axis=1))
+        for i, row in enumerate(X):
+            close = np.all(np.abs(self._pending - row) <= 1e-9, axis=1)
+            match = np.flatnonzero(keep & close)
             if len(match):
                 keep[match[0]] = False
+                X[i] = self._pending[match[0]]
         self._pending = self._pending[keep]
+        return X
 
     # -- proposals ------------------------------------------------------------
 

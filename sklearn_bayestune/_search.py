@@ -217,7 +217,7 @@ class _BaseTuneCV(BaseSearchCV):
             if journal is not None:
                 journal.close()
 
-        results = self._collect_results(record)
+        results = self._collect_results(record, run.stop_reason)
         # As in scikit-learn: a callable scoring reveals whether it is
         # multimetric only once it has been called.
         first_test_score = record.format_inputs(record.kept()[:1])[1][0]["test_scores"]
@@ -308,9 +308,16 @@ class _BaseTuneCV(BaseSearchCV):
         if parent is not None:
             parent(X=X, y=y, split_params=split_params)
 
-    def _collect_results(self, record):
+    def _collect_results(self, record, stop_reason=None):
         """Check fit failures once for the whole search, then format results."""
         kept = record.kept()
+        if not kept and stop_reason == "max_time":
+            raise ValueError(
+                f"max_time={self.max_time!r} seconds ran out before any "
+                f"candidate of {type(self).__name__} was evaluated on every "
+                "fold; nothing to select. Increase max_time (or lower n_iter "
+                "or the number of folds)."
+            )
         if not kept or record.n_splits == 0:
             raise ValueError(
                 "No fits were performed. "

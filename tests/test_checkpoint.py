@@ -156,3 +156,21 @@ def test_ctrl_c_then_resume_in_process(tmp_path):
     np.testing.assert_array_equal(
         resumed.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
     )
+
+
+def test_refitting_the_same_object_resumes_with_dimensions(tmp_path):
+    # Using a dimension fills in private caches; the fingerprint must not
+    # change because of them.
+    from sklearn_bayestune import BayesTuneCV, Real
+
+    X, y = load_iris(return_X_y=True)
+    search = BayesTuneCV(
+        SVC(),
+        {"C": Real(1e-2, 1e2, prior="log-uniform")},
+        n_iter=4,
+        cv=3,
+        random_state=0,
+        checkpoint=tmp_path / "search.jsonl",
+    )
+    first = search.fit(X, y).cv_results_["params"]
+    assert search.fit(X, y).cv_results_["params"] == first

@@ -140,3 +140,21 @@ def test_tell_errors():
     with pytest.raises(ValueError, match="n must be a positive int"):
         opt.ask(0)
     assert opt.n_observed == 0
+
+
+def test_told_points_leave_the_pending_set():
+    # Decoding then re-encoding a proposal moves it by ~1e-16: it must still
+    # be recognised, or the initial design would be cut short.
+    opt = BayesOptimizer(
+        {"a": Real(0.1, 0.9), "b": Real(1e-3, 1.0, prior="log-uniform")},
+        n_initial_points=5,
+        random_state=0,
+    )
+    kinds = []
+    for _ in range(5):
+        proposal = opt.propose(1)[0]
+        kinds.append(proposal.kind)
+        opt.tell(proposal.params, proposal.params["a"])
+        np.testing.assert_array_equal(opt.X_unit[-1], proposal.x)
+    assert kinds == ["initial"] * 5
+    assert len(opt._pending) == 0

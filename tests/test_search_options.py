@@ -219,3 +219,10 @@ def test_dimension_in_bayes_with_options():
     ).fit(X, y)
     assert len(calls) == len(search.cv_results_["params"]) == 8
     assert search.optimizer_.n_observed == 8
+
+
+def test_max_time_before_any_candidate_finished_names_max_time():
+    X, y = IRIS
+    search = GridTuneCV(SlowSVC(), {"C": C_VALUES}, cv=5, max_time=0.01)
+    with pytest.raises(ValueError, match=r"max_time=0\.01 seconds ran out"):
+        search.fit(X, y)
