@@ -735,6 +735,7 @@ class Real(_Ordered):
 
     @property
     def kind(self) -> str:
+        """``"real"``, or ``"integer"`` (an ordered lattice) with a ``step``."""
         return "real" if self.step is None else "integer"
 
     def _check(self, name: str | None = None, *, parameter: str | None = None):

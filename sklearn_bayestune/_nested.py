@@ -106,6 +106,7 @@ class NestedCVResult:
 
     @property
     def n_folds(self) -> int:
+        """Number of outer folds."""
         return len(self.best_params)
 
     def summary(self) -> str:

@@ -189,6 +189,7 @@ class BayesOptimizer:
 
     @property
     def n_observed(self) -> int:
+        """Number of told points, failures included."""
         return len(self._values)
 
     @property
@@ -209,6 +210,7 @@ class BayesOptimizer:
 
     @property
     def best_value(self) -> float | None:
+        """The best told value (None before any successful observation)."""
         index = self._best_index()
         return None if index is None else float(self._values[index])
 

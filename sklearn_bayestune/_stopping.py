@@ -100,11 +100,14 @@ class StoppingPolicy:
     ``__repr__`` and ``__eq__`` are derived from the constructor's signature,
     so :func:`sklearn.base.clone` copies a search that holds one.
 
-    Subclassing
-    -----------
-    Write ``__init__`` (storing the arguments), ``_validate`` and ``_stop``;
-    ``_is_due`` only if the policy has a schedule.
+    Notes
+    -----
+    **Subclassing.** Write ``__init__`` (storing the arguments), ``_validate``
+    and ``_stop``; ``_is_due`` only if the policy has a schedule. The example
+    below is such a subclass.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> from sklearn_bayestune._stopping import StoppingPolicy
     >>> class FloorPolicy(StoppingPolicy):

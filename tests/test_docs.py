@@ -1,0 +1,31 @@
+"""Every example in the user guide pages runs and prints what the page says."""
+
+import doctest
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+# Generated benchmark reports hold no examples; build outputs are not pages.
+PAGES = sorted(
+    page
+    for page in DOCS.rglob("*.md")
+    if not {"benchmarks", "_build", "generated", "auto_examples"}
+    & set(page.relative_to(DOCS).parts[:-1])
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_page_examples(page, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)  # pages that write files write them here
+    result = doctest.testfile(
+        str(page),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.failed == 0
