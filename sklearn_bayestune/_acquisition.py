@@ -49,8 +49,11 @@ def _phi(z):
 
 
 def _mills(z):
-    # Phi(z) / phi(z); erfcx keeps it accurate where both underflow.
-    return _SQRT_HALF_PI * erfcx(-z * _INV_SQRT2)
+    # Phi(z) / phi(z); erfcx keeps it accurate where both underflow. It is
+    # infinite for large positive z, a branch the callers mask out (older
+    # scipy warns about that overflow; newer does not).
+    with np.errstate(over="ignore"):
+        return _SQRT_HALF_PI * erfcx(-z * _INV_SQRT2)
 
 
 def _branches(z):

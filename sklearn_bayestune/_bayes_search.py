@@ -167,6 +167,8 @@ feature_names_in_
         **_TUNE_CONSTRAINTS,
     }
     _space_parameter = "param_distributions"
+    # Read by scikit-learn < 1.6's estimator checks to build an instance.
+    _required_parameters = ["estimator", "param_distributions"]
 
     def __init__(
         self,

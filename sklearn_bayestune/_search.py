@@ -612,6 +612,8 @@ class GridTuneCV(_BaseTuneCV):
         **_TUNE_CONSTRAINTS,
     }
     _space_parameter = "param_grid"
+    # Read by scikit-learn < 1.6's estimator checks to build an instance.
+    _required_parameters = ["estimator", "param_grid"]
 
     def __init__(
         self,
@@ -792,6 +794,8 @@ class RandomTuneCV(_BaseTuneCV):
         **_TUNE_CONSTRAINTS,
     }
     _space_parameter = "param_distributions"
+    # Read by scikit-learn < 1.6's estimator checks to build an instance.
+    _required_parameters = ["estimator", "param_distributions"]
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 import doctest
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -15,7 +16,17 @@ PAGES = sorted(
 )
 
 
+# The pages show outputs of real runs on the newest stack; searches that
+# depend on floating-point detail (L-BFGS-B paths, BLAS) print other digits on
+# the oldest supported numpy/scipy, which tests/ covers with its own asserts.
+NEWEST_STACK = pytest.mark.skipif(
+    tuple(int(p) for p in np.__version__.split(".")[:1]) < (2,),
+    reason="the pages' outputs were produced with numpy 2 and scipy >= 1.17",
+)
+
+
 @pytest.mark.slow
+@NEWEST_STACK
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_page_examples(page, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
