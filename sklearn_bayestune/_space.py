@@ -35,43 +35,12 @@ from scipy.stats import qmc
 from ._dimensions import (
     Categorical,
     Dimension,
-    Integer,
-    Real,
     _check_random_state,
     _describe,
     as_dimension,
-    choice,
-    lognormal,
-    loguniform,
-    normal,
-    qlognormal,
-    qloguniform,
-    qnormal,
-    quniform,
-    randint,
-    uniform,
 )
 
-__all__ = [
-    "INACTIVE",
-    "SearchSpace",
-    # Re-exported from ._dimensions for code that imports them from here.
-    "Categorical",
-    "Dimension",
-    "Integer",
-    "Real",
-    "as_dimension",
-    "choice",
-    "lognormal",
-    "loguniform",
-    "normal",
-    "qlognormal",
-    "qloguniform",
-    "qnormal",
-    "quniform",
-    "randint",
-    "uniform",
-]
+__all__ = ["INACTIVE", "SearchSpace"]
 
 # Unit value of a column that does not apply to a row's subspace: outside
 # [0, 1], so it never coincides with an active value (SMAC imputes -1).

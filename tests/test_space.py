@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import ParameterGrid
 
-from sklearn_bayestune import _dimensions
 from sklearn_bayestune._dimensions import (
     Dimension,
     Integer,
@@ -18,15 +17,6 @@ from sklearn_bayestune._dimensions import (
     normal,
 )
 from sklearn_bayestune._space import INACTIVE, SearchSpace
-
-
-def test_dimension_names_are_reexported():
-    from sklearn_bayestune import _space
-
-    for name in _dimensions.__all__:
-        assert getattr(_space, name) is getattr(_dimensions, name)
-        assert name in _space.__all__
-
 
 # --------------------------------------------------------------------------
 # SearchSpace: parsing, enumeration, sampling
