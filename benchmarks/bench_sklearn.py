@@ -4,12 +4,12 @@ Runs every method of :mod:`peers` on every problem of :data:`problems.SKLEARN`
 (SVC on breast_cancer, ElasticNet and a decision tree on diabetes, k-NN and a
 random forest on wine, histogram gradient boosting on breast_cancer; 5-fold CV
 log-loss or MSE on fixed folds, memoised) and reports the best CV loss found
-after 16 and 32 evaluations, mean and median over seeds. See
+after 16, 32 and 64 evaluations, mean and median over seeds. See
 :mod:`_convergence` for the protocol.
 
 Usage, from the repository root::
 
-    python benchmarks/bench_sklearn.py              # full: 10 seeds x 32 evaluations
+    python benchmarks/bench_sklearn.py              # full: 10 seeds x 64 evaluations
     python benchmarks/bench_sklearn.py --tiny       # smoke run: 1 seed x 8, 2 problems
     python benchmarks/bench_sklearn.py --problems svc_breast knn_wine --seeds 3
 """
@@ -25,6 +25,6 @@ if __name__ == "__main__":
         __doc__.splitlines()[0],
         SKLEARN,
         seeds=10,
-        n_evals=32,
+        n_evals=64,
         tiny_problems=("elasticnet_diabetes", "knn_wine"),
     )

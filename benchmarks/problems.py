@@ -452,7 +452,7 @@ def _svc(p):
     from sklearn.svm import SVC
 
     svc = SVC(C=p["C"], gamma=p["gamma"])
-    return _scaled(CalibratedClassifierCV(svc, ensemble=False))
+    return _scaled(CalibratedClassifierCV(svc, cv=3, ensemble=False))
 
 
 def _elasticnet(p):
@@ -487,7 +487,7 @@ def _random_forest(p):
     from sklearn.ensemble import RandomForestClassifier
 
     return RandomForestClassifier(
-        n_estimators=50,
+        n_estimators=25,
         max_depth=p["max_depth"],
         min_samples_leaf=p["min_samples_leaf"],
         max_features=_max_features(p["max_features"]),
@@ -518,7 +518,7 @@ def _hist_gradient_boosting(p):
         max_leaf_nodes=p["max_leaf_nodes"],
         min_samples_leaf=p["min_samples_leaf"],
         l2_regularization=p["l2_regularization"],
-        max_iter=100,
+        max_iter=50,
         early_stopping=False,
         random_state=0,
     )
@@ -541,7 +541,7 @@ def _sklearn_problems() -> dict[str, Problem]:
             _svc,
             "breast_cancer",
             "neg_log_loss",
-            "scaled, Platt-calibrated SVC(C, gamma), breast_cancer, log-loss",
+            "scaled, Platt-calibrated (3-fold) SVC(C, gamma), breast_cancer, log-loss",
         ),
         problem(
             "elasticnet_diabetes",
@@ -575,7 +575,7 @@ def _sklearn_problems() -> dict[str, Problem]:
             _random_forest,
             "wine",
             "neg_log_loss",
-            "RandomForestClassifier(50 trees; depth, leaf, features, bootstrap "
+            "RandomForestClassifier(25 trees; depth, leaf, features, bootstrap "
             "fraction, criterion), wine, log-loss",
         ),
         problem(
@@ -604,7 +604,7 @@ def _sklearn_problems() -> dict[str, Problem]:
             _hist_gradient_boosting,
             "breast_cancer",
             "neg_log_loss",
-            "HistGradientBoostingClassifier(100 iterations), breast_cancer, log-loss",
+            "HistGradientBoostingClassifier(50 iterations), breast_cancer, log-loss",
         ),
     ]
     return {p.name: p for p in problems}
