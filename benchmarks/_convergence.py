@@ -25,6 +25,7 @@ from problems import get_problems
 from scipy.stats import rankdata
 
 DEFAULT_CHECKPOINTS = (16, 32, 64)
+_STATS = ("mean", "median")
 
 
 def _parser(description, registry, *, seeds, n_evals):
@@ -187,6 +188,26 @@ def _rank_table(problems, summary, n_evals):
     )
 
 
+def _winner_table(problems, summary, n_evals):
+    """The method(s) with the lowest mean and median at each default checkpoint."""
+    marks = [c for c in DEFAULT_CHECKPOINTS if c <= n_evals]
+    headers = ["problem"] + [f"{stat} @{c}" for c in marks for stat in _STATS]
+    rows = []
+    for problem in problems:
+        by_method = summary[problem.name]
+        cells = [problem.name]
+        for c in marks:
+            for stat in _STATS:
+                values = {m: row["best"][c][stat] for m, row in by_method.items()}
+                low = min(values.values())
+                # Equal to 4 significant digits counts as a tie, as in the tables.
+                tied = [m for m, v in values.items() if f"{v:.4g}" == f"{low:.4g}"]
+                cells.append(" = ".join(tied))
+        rows.append(cells)
+    title = "### Lowest mean and median at each checkpoint"
+    return f"{title}\n\n{_common.markdown_table(headers, rows)}"
+
+
 def _markdown(problems, summary, settings, skipped, extra_notes):
     parts = [
         f"Seeds: {settings['seeds']}; evaluations per run: {settings['n_evals']}; "
@@ -200,6 +221,7 @@ def _markdown(problems, summary, settings, skipped, extra_notes):
     parts += extra_notes
     parts += [_problem_table(p, summary, settings["n_evals"]) for p in problems]
     parts.append(_rank_table(problems, summary, settings["n_evals"]))
+    parts.append(_winner_table(problems, summary, settings["n_evals"]))
     return "\n\n".join(parts)
 
 
@@ -208,7 +230,8 @@ def _objective_stats(problems):
     stats = {}
     for problem in problems:
         objective = problem.function
-        if hasattr(objective, "n_fits"):
+        # n_calls == 0: every run of this problem was reused from the run log.
+        if getattr(objective, "n_calls", 0):
             stats[problem.name] = {
                 "n_calls": objective.n_calls,
                 "n_fits": objective.n_fits,
