@@ -142,7 +142,7 @@ class InterruptOnce(SVC):
         return super().fit(X, y, sample_weight=sample_weight)
 
 
-def test_ctrl_c_then_resume_in_process(tmp_path):
+def test_ctrl_c_then_resume_in_process(tmp_path, sigint_raises):
     X, y = load_iris(return_X_y=True)
     grid = {"C": [0.1, 1.0, 10.0, 100.0]}
     path = tmp_path / "search.jsonl"

@@ -155,7 +155,7 @@ class InterruptingSVC(SVC):
         return super().fit(X, y, sample_weight=sample_weight)
 
 
-def test_ctrl_c_keeps_what_finished():
+def test_ctrl_c_keeps_what_finished(sigint_raises):
     X, y = IRIS
     search = GridTuneCV(InterruptingSVC(), {"C": C_VALUES}, cv=5)
     with pytest.warns(SearchInterruptedWarning, match="5 candidates"):
@@ -165,7 +165,7 @@ def test_ctrl_c_keeps_what_finished():
     assert search.predict(X).shape == y.shape
 
 
-def test_ctrl_c_before_any_candidate_finished_raises():
+def test_ctrl_c_before_any_candidate_finished_raises(sigint_raises):
     X, y = IRIS
     with pytest.raises(KeyboardInterrupt):
         GridTuneCV(InterruptingSVC(), {"C": [10.0]}, cv=5).fit(X, y)
