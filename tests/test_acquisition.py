@@ -1,12 +1,10 @@
 """Tests of the acquisition numerics and of their join to a GP."""
 
 import math
-import warnings
 
 import numpy as np
 import pytest
 from scipy import stats
-from threadpoolctl import threadpool_limits
 
 from sklearn_bayestune._acquisition import (
     AcquisitionFunction,
@@ -19,19 +17,7 @@ from sklearn_bayestune._acquisition import (
 from sklearn_bayestune._gp import GaussianProcess, fit_gp
 from sklearn_bayestune._output_transform import transform_outputs
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    # See test_gp.py: threaded OpenBLAS stalls on small matrices on busy cores.
-    with threadpool_limits(1, user_api="blas"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "warnings_are_errors")
 
 
 def _naive_ei(mean, std, best):

@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from sklearn_bayestune import _gp
 from sklearn_bayestune._gp import (
@@ -19,21 +18,7 @@ from sklearn_bayestune._kernels import squared_differences
 from sklearn_bayestune._output_transform import transform_outputs
 from sklearn_bayestune.exceptions import NumericalWarning
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    # Threaded OpenBLAS stalls on small matrices when the cores are busy (the
-    # fit took 0.3 s instead of 0.02 s on 2 shared cores); see the report.
-    with threadpool_limits(1, user_api="blas"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    # No warning may escape the surrogate (style.md: count, never silence).
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread", "warnings_are_errors")
 
 
 def _branin_like(X):

@@ -1,7 +1,6 @@
 """Tests of the output transform: Yeo-Johnson psi and its MLE, transform_outputs."""
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -16,13 +15,7 @@ from sklearn_bayestune._output_transform import (
     yeo_johnson_mle,
 )
 
-
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    # No warning may escape the surrogate (style.md: count, never silence).
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def _standardised(y):
