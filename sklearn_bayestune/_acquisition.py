@@ -5,7 +5,8 @@ The numerics are pure functions of the posterior moments ``(mean, std, best)``
 :class:`AcquisitionFunction` joins one of them to a
 :class:`~sklearn_bayestune._gp.GaussianProcess` and exposes the only two calls
 an optimiser makes: ``value(X)`` and ``value_and_grad(x)``. Everything is
-maximised.
+maximised. Log-EI of a GP with noise is augmented by
+:func:`log_replication_factor` (Huang et al. 2006).
 
 Notation
 --------
@@ -192,8 +193,42 @@ def log_probability_of_improvement(mean, std, best):
     return log_ndtr((np.asarray(mean) - best) / np.asarray(std))
 
 
-def _value_and_partials(kind, mean, std, best, beta):
-    """Acquisition value and its partial derivatives w.r.t. mean and std."""
+def log_replication_factor(std, noise_std):
+    """log(1 - noise_std / sqrt(std^2 + noise_std^2)), with its derivative in std.
+
+    The factor of augmented EI (Huang et al. 2006): the share of a new
+    observation's spread that is signal rather than noise. It tends to 0 where
+    the latent std falls to the noise level (at and next to observed or
+    pending points, where another evaluation would mostly measure noise) and
+    to 1 far from the data or when the noise vanishes.
+
+    Parameters
+    ----------
+    std : ndarray of shape (m,)
+        Latent posterior std, > 0.
+    noise_std : float
+        Std of a new observation's noise, >= 0 (0: the factor is 1).
+
+    Returns
+    -------
+    value, dvalue_dstd : ndarrays of shape (m,)
+
+    Notes
+    -----
+    With q = sqrt(std^2 + a^2), 1 - a / q = std^2 / (q (q + a)), so the log is
+    2 log std - log q - log(q + a): no cancellation where std << a.
+    """
+    q = np.sqrt(std * std + noise_std * noise_std)
+    value = 2.0 * np.log(std) - np.log(q) - np.log(q + noise_std)
+    dvalue = 2.0 / std - std / (q * q) - std / (q * (q + noise_std))
+    return value, dvalue
+
+
+def _value_and_partials(kind, mean, std, best, beta, noise_std=None):
+    """Acquisition value and its partial derivatives w.r.t. mean and std.
+
+    ``noise_std`` (log_ei only) applies :func:`log_replication_factor`.
+    """
     if kind == "ucb":
         root_beta = math.sqrt(beta)
         value = mean + root_beta * std
@@ -203,7 +238,12 @@ def _value_and_partials(kind, mean, std, best, beta):
         value = np.log(std) + log_h(z)
         dz = dlog_h_dz(z)
         # d/dstd: 1/std from log std, and dz/dstd = -z/std.
-        return value, dz / std, (1.0 - dz * z) / std
+        dvalue_dstd = (1.0 - dz * z) / std
+        if noise_std is not None:
+            factor, dfactor = log_replication_factor(std, noise_std)
+            value = value + factor
+            dvalue_dstd = dvalue_dstd + dfactor
+        return value, dz / std, dvalue_dstd
     # log_pi: d log Phi(z)/dz = phi(z) / Phi(z) = 1 / Mills(z), stable for all z.
     value = log_ndtr(z)
     dz = 1.0 / _mills(z)
@@ -217,6 +257,15 @@ def _value_and_partials(kind, mean, std, best, beta):
 KINDS = ("log_ei", "ucb", "log_pi")
 
 
+def _new_observation_noise_var(gp):
+    # Learned noise (floor included) plus the mean known noise: what one more
+    # evaluation is expected to carry.
+    noise = gp.noise_var_learned
+    if gp.noise_var_known is not None and gp.noise_var_known.size:
+        noise += float(np.mean(gp.noise_var_known))
+    return noise
+
+
 class AcquisitionFunction:
     """One acquisition function of a fitted GP, for an optimiser to maximise.
 
@@ -227,6 +276,15 @@ class AcquisitionFunction:
         conditioned on pending points.
     kind : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         LogEI (Ament et al. 2023), UCB, or log PI.
+    augmented : bool, default=True
+        For "log_ei": add :func:`log_replication_factor` with the noise std of
+        a new observation (learned plus mean known noise), i.e. log augmented
+        EI (Huang et al. 2006). Plain EI with a noisy GP keeps a positive
+        value at observed points and spends evaluations re-measuring the
+        incumbent's neighbourhood, by steps far below the lengthscales, even
+        when the objective is deterministic and the "noise" is model misfit.
+        With the noise at its floor (variance ``NOISE_FLOOR``) the factor only
+        matters where the latent std is below ~1e-3, next to the data.
     best : float, default=None
         Incumbent for "log_ei" and "log_pi", in transformed units. None: the
         max of ``gp.y`` (fantasy values of a kriging believer included), or,
@@ -248,9 +306,21 @@ class AcquisitionFunction:
     gp, kind, best, beta, feasibility
         As resolved from the parameters (``best`` is a float for "log_ei" and
         "log_pi", None for "ucb").
+    noise_std : float or None
+        Noise std of the replication factor; None unless ``kind="log_ei"``
+        and ``augmented``.
     """
 
-    def __init__(self, gp, *, kind="log_ei", best=None, beta=None, feasibility=None):
+    def __init__(
+        self,
+        gp,
+        *,
+        kind="log_ei",
+        best=None,
+        beta=None,
+        feasibility=None,
+        augmented=True,
+    ):
         if kind not in KINDS:
             raise ValueError(
                 f"kind must be one of {KINDS}; got {kind!r}. Use 'log_ei' unless "
@@ -266,15 +336,17 @@ class AcquisitionFunction:
         self.gp, self.kind, self.feasibility = gp, kind, feasibility
         self.best = None if kind == "ucb" else float(best)
         self.beta = beta
+        self.noise_std = (
+            math.sqrt(_new_observation_noise_var(gp))
+            if augmented and kind == "log_ei"
+            else None
+        )
 
     @staticmethod
     def _default_best(gp):
         if gp.y.size == 0:
             return gp.prior_mean
-        noise = gp.noise_var_learned
-        if gp.noise_var_known is not None:
-            noise += float(np.mean(gp.noise_var_known))
-        if noise > 0.01 * gp.signal_var:
+        if _new_observation_noise_var(gp) > 0.01 * gp.signal_var:
             return float(np.max(gp.predict(gp.X_train)[0]))
         return float(np.max(gp.y))
 
@@ -293,7 +365,9 @@ class AcquisitionFunction:
         """
         X = np.atleast_2d(X)
         mean, std = self.gp.predict(X)
-        value = _value_and_partials(self.kind, mean, std, self.best, self.beta)[0]
+        value = _value_and_partials(
+            self.kind, mean, std, self.best, self.beta, self.noise_std
+        )[0]
         if self.feasibility is not None:
             mean_c, std_c = self.feasibility.predict(X)
             value = value + log_ndtr(mean_c / std_c)
@@ -317,7 +391,7 @@ class AcquisitionFunction:
         X = np.atleast_2d(x)
         mean, std, dmean, dstd = self.gp.predict_with_grad(X)
         value, dv_dmean, dv_dstd = _value_and_partials(
-            self.kind, mean, std, self.best, self.beta
+            self.kind, mean, std, self.best, self.beta, self.noise_std
         )
         grad = dv_dmean[:, None] * dmean + dv_dstd[:, None] * dstd
         if self.feasibility is not None:

@@ -12,6 +12,7 @@ from sklearn_bayestune._acquisition import (
     log_expected_improvement,
     log_h,
     log_probability_of_improvement,
+    log_replication_factor,
     upper_confidence_bound,
 )
 from sklearn_bayestune._gp import GaussianProcess, fit_gp
@@ -114,6 +115,7 @@ class MockGP:
     def __init__(self, mean, std):
         self.mean, self.std = np.asarray(mean, float), np.asarray(std, float)
         self.y = np.array([0.0])
+        self.noise_var_learned, self.noise_var_known = 0.0, None
 
     def predict(self, X):
         return self.mean[: len(X)], self.std[: len(X)]
@@ -138,6 +140,34 @@ def test_acquisition_on_mock_posterior():
 def test_invalid_arguments_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):
         AcquisitionFunction(MockGP([0.0], [1.0]), **kwargs)
+
+
+@pytest.mark.parametrize("noise_std", [1e-3, 0.1, 3.0])
+def test_log_replication_factor_matches_naive_form_and_derivative(noise_std):
+    std = np.logspace(-6, 2, 33)
+    value, dvalue = log_replication_factor(std, noise_std)
+    naive = np.log1p(-noise_std / np.sqrt(std**2 + noise_std**2))
+    representable = std > 1e-3 * noise_std  # 1 - a/q keeps >= 9 digits there
+    np.testing.assert_allclose(value[representable], naive[representable], rtol=1e-6)
+    assert np.all(np.isfinite(value)) and np.all(value < 0.0)
+    assert np.all(np.diff(value) > 0.0)  # more spread than noise: closer to 1
+    # d/dstd log(1 - a/q) = (a std / q^3) / (1 - a/q), q = sqrt(std^2 + a^2).
+    q = np.sqrt(std**2 + noise_std**2)
+    naive_d = noise_std * std / q**3 / (1.0 - noise_std / q)
+    np.testing.assert_allclose(dvalue[representable], naive_d[representable], rtol=1e-6)
+    near = std <= 10 * noise_std  # finite differences keep digits there
+    h = 1e-7 * std[near]
+    fd = (
+        log_replication_factor(std[near] + h, noise_std)[0]
+        - log_replication_factor(std[near] - h, noise_std)[0]
+    ) / (2 * h)
+    np.testing.assert_allclose(dvalue[near], fd, rtol=1e-5)
+
+
+def test_log_replication_factor_vanishes_without_noise():
+    value, dvalue = log_replication_factor(np.array([1e-3, 1.0]), 0.0)
+    np.testing.assert_array_equal(value, 0.0)
+    np.testing.assert_allclose(dvalue, 0.0, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------
@@ -165,6 +195,16 @@ def _feasibility_gp(gp):
     )
 
 
+def _assert_grad_matches_finite_differences(acq, x, columns, h=1e-6):
+    value, grad = acq.value_and_grad(x)
+    assert value == pytest.approx(acq.value(x[None])[0], rel=1e-12)
+    for j in columns:
+        step = np.zeros(x.size)
+        step[j] = h
+        fd = (acq.value(x + step)[0] - acq.value(x - step)[0]) / (2 * h)
+        assert grad[j] == pytest.approx(fd, rel=1e-4, abs=1e-5)
+
+
 @pytest.mark.parametrize("kind", ["log_ei", "ucb", "log_pi"])
 @pytest.mark.parametrize("with_feasibility", [False, True])
 def test_value_and_grad_matches_finite_differences(kind, with_feasibility):
@@ -174,16 +214,9 @@ def test_value_and_grad_matches_finite_differences(kind, with_feasibility):
     X = np.random.default_rng(2).random((5, 3))
     X[:, 1] = 0.5
     X[4] = gp.X_train[3]  # at an observation
-    h = 1e-6
     for x in X:
-        value, grad = acq.value_and_grad(x)
-        assert value == pytest.approx(acq.value(x[None])[0], rel=1e-12)
-        assert grad[1] == 0.0  # categorical column
-        for j in (0, 2):
-            step = np.zeros(3)
-            step[j] = h
-            fd = (acq.value(x + step)[0] - acq.value(x - step)[0]) / (2 * h)
-            assert grad[j] == pytest.approx(fd, rel=1e-4, abs=1e-5)
+        _assert_grad_matches_finite_differences(acq, x, columns=(0, 2))
+        assert acq.value_and_grad(x)[1][1] == 0.0  # categorical column
 
 
 def test_value_and_grad_far_below_the_incumbent():
@@ -227,6 +260,48 @@ def test_default_incumbent_depends_on_noise():
     )
     assert AcquisitionFunction(known).best == pytest.approx(known.predict(X)[0].max())
     assert AcquisitionFunction(quiet, best=-3.0).best == -3.0
+
+
+def _noisy_gp():
+    rng = np.random.default_rng(6)
+    X = rng.random((25, 2))
+    y, _ = transform_outputs(np.sin(4 * X[:, 0]) + 0.2 * rng.standard_normal(25))
+    return GaussianProcess(X, y, np.r_[np.log([0.3, 0.3]), 0.0, math.log(0.05), 0.0])
+
+
+def test_augmented_log_ei_penalises_replicating_an_observation():
+    gp = _noisy_gp()
+    augmented, plain = AcquisitionFunction(gp), AcquisitionFunction(gp, augmented=False)
+    assert plain.noise_std is None
+    assert augmented.noise_std == pytest.approx(math.sqrt(0.05 + 1e-6))
+    x_obs = gp.X_train[np.argmax(gp.predict(gp.X_train)[0])][None]
+    x_far = np.array([[2.0, 2.0]])
+    for x in (x_obs, x_far):
+        std = gp.predict(x)[1]
+        expected = plain.value(x) + np.log1p(
+            -augmented.noise_std / np.hypot(std, augmented.noise_std)
+        )
+        np.testing.assert_allclose(augmented.value(x), expected, rtol=1e-10)
+    # At an observation the latent std is below the noise: the factor bites
+    # far harder than where the posterior is wide.
+    penalty_obs = augmented.value(x_obs)[0] - plain.value(x_obs)[0]
+    penalty_far = augmented.value(x_far)[0] - plain.value(x_far)[0]
+    assert penalty_obs < penalty_far - 0.5
+    assert penalty_far > -0.3
+    for x in (x_obs[0] + 0.01, np.array([0.37, 0.81])):
+        _assert_grad_matches_finite_differences(augmented, x, columns=(0, 1))
+
+
+def test_augmentation_applies_to_log_ei_only():
+    gp = _noisy_gp()
+    X = np.random.default_rng(7).random((5, 2))
+    for kind in ("ucb", "log_pi"):
+        acq = AcquisitionFunction(gp, kind=kind, beta=2.0)
+        assert acq.noise_std is None
+        np.testing.assert_array_equal(
+            acq.value(X),
+            AcquisitionFunction(gp, kind=kind, beta=2.0, augmented=False).value(X),
+        )
 
 
 def test_pending_points_suppress_log_ei():

@@ -80,12 +80,14 @@ def test_failures_are_told_as_nan_and_avoided(seed):
     def objective(p):
         return np.nan if p["x"] > 1.0 else (p["x"] - 0.3) ** 2
 
-    result = minimize(objective, {"x": Real(-2.0, 2.0)}, n_calls=20, random_state=seed)
+    result = minimize(objective, {"x": Real(-2.0, 2.0)}, n_calls=30, random_state=seed)
     assert np.isfinite(result.fun) and result.fun < 1e-4
     assert result.x["x"] <= 1.0
     # Once failures are seen, the feasibility model keeps the search out of
-    # the failing region: random proposals would fail a quarter of the time.
-    assert np.isnan(result.func_vals[10:]).sum() <= 1
+    # the failing region: random proposals would fail a quarter of the time
+    # (5 of these 20), and once the optimum is pinned down the search does
+    # explore elsewhere.
+    assert np.isnan(result.func_vals[10:]).sum() <= 2
     assert np.isnan(result.optimizer.values).sum() == np.isnan(result.func_vals).sum()
 
 
