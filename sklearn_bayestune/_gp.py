@@ -522,7 +522,7 @@ class GaussianProcess:
         """Kriging believer: condition on pending rows as if observed at the mean.
 
         The fantasy observations equal the posterior mean at ``X_pending`` (with
-        the homoscedastic noise), so the posterior mean is unchanged everywhere
+        the learned noise plus the mean known noise), so the posterior mean is unchanged everywhere
         and the variance shrinks near the pending rows (Ginsbourger et al.
         2010). The factor is extended by a rank-q block instead of refactorised
         (Optuna ``_extend_cholesky``):
@@ -538,7 +538,7 @@ class GaussianProcess:
         GaussianProcess
             Same ``theta``; ``X_train`` and ``y`` gain the q fantasy rows (so a
             default incumbent includes them, as the believer does), and
-            ``noise_var_known`` gains zeros.
+            ``noise_var_known`` gains the mean known noise for each.
         """
         Xp = _check_rows(X_pending, self.X_train.shape[1], "X_pending")
         q = Xp.shape[0]
@@ -547,8 +547,13 @@ class GaussianProcess:
         cov_fX_fXp = self._cov(self.X_train, Xp)
         y_fantasy = self.prior_mean + cov_fX_fXp.T @ self.alpha
         L21 = self._V(cov_fX_fXp.T).T  # (q, n), = K21 L11^-T
+        # A pending candidate will be measured like the others: with the
+        # learned noise and the mean known noise. A noiseless fantasy would
+        # also lower that mean, which the incumbent rule and augmented EI read.
+        known = self.noise_var_known
+        fantasy_noise = float(np.mean(known)) if known is not None and known.size else 0.0
         K22 = self._cov(Xp, Xp)
-        K22[np.diag_indices(q)] += self.noise_var_learned + self.jitter
+        K22[np.diag_indices(q)] += self.noise_var_learned + fantasy_noise + self.jitter
         L22, _ = _cholesky_with_jitter(K22 - L21 @ L21.T)
         n = self.y.size
         L = np.zeros((n + q, n + q))
@@ -556,9 +561,7 @@ class GaussianProcess:
 
         new = object.__new__(GaussianProcess)
         noise_var_known = (
-            None
-            if self.noise_var_known is None
-            else np.concatenate([self.noise_var_known, np.zeros(q)])
+            None if known is None else np.concatenate([known, np.full(q, fantasy_noise)])
         )
         new._set_hyperparameters(
             np.vstack([self.X_train, Xp]),

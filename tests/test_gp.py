@@ -306,9 +306,22 @@ def test_believer_keeps_mean_and_shrinks_std(noise_var):
     mean_b, std_b = believer.predict(X_query)
     np.testing.assert_allclose(mean_b, mean, atol=1e-8)
     assert np.all(std_b <= std + 1e-12)
-    # At a pending row the latent variance drops below the fantasy's noise.
+    # At a pending row the latent variance drops below the fantasy's noise:
+    # the learned noise plus the mean known noise.
     assert np.all(std_b[:3] < std[:3])
-    assert np.all(std_b[:3] <= math.sqrt(gp.noise_var_learned))
+    known = 0.0 if gp.noise_var_known is None else np.mean(gp.noise_var_known)
+    assert np.all(std_b[:3] <= math.sqrt(gp.noise_var_learned + known))
+
+
+def test_believer_keeps_the_mean_known_noise():
+    # The incumbent rule and augmented EI read the mean known noise; pending
+    # rows must not dilute it.
+    gp, X_pending = _fitted(noise_var=True)
+    believer = gp.condition_on_pending(X_pending)
+    assert believer.noise_var_known.shape == (gp.y.size + 3,)
+    np.testing.assert_allclose(
+        np.mean(believer.noise_var_known), np.mean(gp.noise_var_known)
+    )
 
 
 @pytest.mark.parametrize("noise_var", [False, True])
@@ -316,7 +329,8 @@ def test_believer_equals_refit_with_fantasies(noise_var):
     gp, X_pending = _fitted(noise_var)
     believer = gp.condition_on_pending(X_pending)
     fantasy = gp.predict(X_pending)[0]
-    nv = None if gp.noise_var_known is None else np.r_[gp.noise_var_known, np.zeros(3)]
+    known = gp.noise_var_known
+    nv = None if known is None else np.r_[known, np.full(3, np.mean(known))]
     refit = GaussianProcess(
         np.vstack([gp.X_train, X_pending]),
         np.r_[gp.y, fantasy],
