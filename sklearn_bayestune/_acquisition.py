@@ -257,15 +257,6 @@ def _value_and_partials(kind, mean, std, best, beta, noise_std=None):
 KINDS = ("log_ei", "ucb", "log_pi")
 
 
-def _new_observation_noise_var(gp):
-    # Learned noise (floor included) plus the mean known noise: what one more
-    # evaluation is expected to carry.
-    noise = gp.noise_var_learned
-    if gp.noise_var_known is not None and gp.noise_var_known.size:
-        noise += float(np.mean(gp.noise_var_known))
-    return noise
-
-
 class AcquisitionFunction:
     """One acquisition function of a fitted GP, for an optimiser to maximise.
 
@@ -337,7 +328,7 @@ class AcquisitionFunction:
         self.best = None if kind == "ucb" else float(best)
         self.beta = beta
         self.noise_std = (
-            math.sqrt(_new_observation_noise_var(gp))
+            math.sqrt(gp.new_observation_noise_var)
             if augmented and kind == "log_ei"
             else None
         )
@@ -346,7 +337,7 @@ class AcquisitionFunction:
     def _default_best(gp):
         if gp.y.size == 0:
             return gp.prior_mean
-        if _new_observation_noise_var(gp) > 0.01 * gp.signal_var:
+        if gp.new_observation_noise_var > 0.01 * gp.signal_var:
             return float(np.max(gp.predict(gp.X_train)[0]))
         return float(np.max(gp.y))
 

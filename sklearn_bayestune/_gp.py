@@ -400,6 +400,9 @@ class GaussianProcess:
         ``theta`` (learned when built by :func:`fit_gp`).
     prior_mean : float
         Constant mean m.
+    new_observation_noise_var : float
+        ``noise_var_learned`` plus the mean of ``noise_var_known``: the noise
+        one more evaluation is expected to carry.
     L : ndarray of shape (n, n)
         Lower Cholesky factor of K + jitter I.
     alpha : ndarray of shape (n,)
@@ -445,6 +448,18 @@ class GaussianProcess:
         self.noise_var_learned = math.exp(log_noise) + NOISE_FLOOR
         self.prior_mean = float(mean)
         self.fit_info = FitInfo() if fit_info is None else fit_info
+
+    def _mean_known_noise_var(self):
+        known = self.noise_var_known
+        return float(np.mean(known)) if known is not None and known.size else 0.0
+
+    @property
+    def new_observation_noise_var(self):
+        """Noise variance one more evaluation is expected to carry.
+
+        The learned noise (floor included) plus the mean known noise.
+        """
+        return self.noise_var_learned + self._mean_known_noise_var()
 
     def _cov(self, X1, X2):
         # Covariance of f: sigma2_f k(X1, X2).
@@ -521,10 +536,11 @@ class GaussianProcess:
     def condition_on_pending(self, X_pending):
         """Kriging believer: condition on pending rows as if observed at the mean.
 
-        The fantasy observations equal the posterior mean at ``X_pending`` (with
-        the learned noise plus the mean known noise), so the posterior mean is unchanged everywhere
-        and the variance shrinks near the pending rows (Ginsbourger et al.
-        2010). The factor is extended by a rank-q block instead of refactorised
+        The fantasy observations equal the posterior mean at ``X_pending``, with
+        the noise of a new observation (:attr:`new_observation_noise_var`), so
+        the posterior mean is unchanged everywhere and the variance shrinks
+        near the pending rows (Ginsbourger et al. 2010). The factor is
+        extended by a rank-q block instead of refactorised
         (Optuna ``_extend_cholesky``):
         L = [[L11, 0], [L21, chol(K22 - L21 L21^T)]] with L21 = K21 L11^-T,
         O(n^2 q) instead of O((n + q)^3).
@@ -547,28 +563,26 @@ class GaussianProcess:
         cov_fX_fXp = self._cov(self.X_train, Xp)
         y_fantasy = self.prior_mean + cov_fX_fXp.T @ self.alpha
         L21 = self._V(cov_fX_fXp.T).T  # (q, n), = K21 L11^-T
-        # A pending candidate will be measured like the others: with the
-        # learned noise and the mean known noise. A noiseless fantasy would
-        # also lower that mean, which the incumbent rule and augmented EI read.
-        known = self.noise_var_known
-        fantasy_noise = float(np.mean(known)) if known is not None and known.size else 0.0
+        # A pending candidate will be measured like the others. A noiseless
+        # fantasy would also lower the mean known noise, which the incumbent
+        # rule and augmented EI read.
         K22 = self._cov(Xp, Xp)
-        K22[np.diag_indices(q)] += self.noise_var_learned + fantasy_noise + self.jitter
+        K22[np.diag_indices(q)] += self.new_observation_noise_var + self.jitter
         L22, _ = _cholesky_with_jitter(K22 - L21 @ L21.T)
         n = self.y.size
         L = np.zeros((n + q, n + q))
         L[:n, :n], L[n:, :n], L[n:, n:] = self.L, L21, L22
 
         new = object.__new__(GaussianProcess)
-        noise_var_known = (
-            None if known is None else np.concatenate([known, np.full(q, fantasy_noise)])
-        )
+        known = self.noise_var_known
+        if known is not None:
+            known = np.concatenate([known, np.full(q, self._mean_known_noise_var())])
         new._set_hyperparameters(
             np.vstack([self.X_train, Xp]),
             np.concatenate([self.y, y_fantasy]),
             self.theta,
             self.categorical,
-            noise_var_known,
+            known,
             self.fit_info,
         )
         new.L, new.jitter = L, self.jitter

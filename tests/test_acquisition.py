@@ -115,7 +115,7 @@ class MockGP:
     def __init__(self, mean, std):
         self.mean, self.std = np.asarray(mean, float), np.asarray(std, float)
         self.y = np.array([0.0])
-        self.noise_var_learned, self.noise_var_known = 0.0, None
+        self.new_observation_noise_var = 0.0
 
     def predict(self, X):
         return self.mean[: len(X)], self.std[: len(X)]

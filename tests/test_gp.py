@@ -309,8 +309,7 @@ def test_believer_keeps_mean_and_shrinks_std(noise_var):
     # At a pending row the latent variance drops below the fantasy's noise:
     # the learned noise plus the mean known noise.
     assert np.all(std_b[:3] < std[:3])
-    known = 0.0 if gp.noise_var_known is None else np.mean(gp.noise_var_known)
-    assert np.all(std_b[:3] <= math.sqrt(gp.noise_var_learned + known))
+    assert np.all(std_b[:3] <= math.sqrt(gp.new_observation_noise_var))
 
 
 def test_believer_keeps_the_mean_known_noise():
@@ -322,6 +321,10 @@ def test_believer_keeps_the_mean_known_noise():
     np.testing.assert_allclose(
         np.mean(believer.noise_var_known), np.mean(gp.noise_var_known)
     )
+    assert believer.new_observation_noise_var == pytest.approx(
+        gp.new_observation_noise_var
+    )
+    assert gp.new_observation_noise_var == pytest.approx(gp.noise_var_learned + 0.01)
 
 
 @pytest.mark.parametrize("noise_var", [False, True])
