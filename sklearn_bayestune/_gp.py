@@ -15,11 +15,15 @@ X_train : (n, d)
 y : (n,)
     Transformed observations, maximised
     (:func:`~sklearn_bayestune._output_transform.transform_outputs`).
-theta : (d + 3,)
+warped : (d,) bool
+    Columns seen through a learned Kumaraswamy CDF before the kernel
+    (``_kernels.kumaraswamy_warp``); k of them.
+theta : (d + 3 + 2k,)
     Hyperparameters, in log space where positive:
-    ``[log l_1, ..., log l_d, log sigma2_f, log sigma2_n, m]``; lengthscales l,
-    signal variance sigma2_f, learned homoscedastic noise variance sigma2_n (the
-    floor ``NOISE_FLOOR`` is added on top), constant prior mean m.
+    ``[log l_1, ..., log l_d, log sigma2_f, log sigma2_n, m, log a_1..k,
+    log b_1..k]``; lengthscales l, signal variance sigma2_f, learned
+    homoscedastic noise variance sigma2_n (the floor ``NOISE_FLOOR`` is added
+    on top), constant prior mean m, warp concentrations a and b.
 noise_var : (n,)
     Optional known per-point observation noise variances, in transformed units,
     added to the diagonal on top of sigma2_n.
@@ -47,6 +51,9 @@ Dimensions (2024): the dimension-scaled lengthscale prior (its scaling with
 d is kept; its location is lowered, see ``_log_l_loc``).
 Ginsbourger et al., Kriging is well-suited to parallelize optimization (2010):
 the kriging believer.
+Snoek et al., Input Warping for Bayesian Optimization of Non-stationary
+Functions (2014): the Kumaraswamy warp, here with BoTorch's ``Warp`` choices
+(a Normal prior on the log concentrations, identity at the mode).
 """
 
 import math
@@ -60,6 +67,7 @@ from scipy.optimize import OptimizeWarning, minimize
 from ._kernels import (
     kernel_and_grad_x,
     kernel_matrix,
+    kumaraswamy_warp,
     matern52_and_G,
     squared_differences,
 )
@@ -79,6 +87,9 @@ _MEAN_BOUNDS = (-5.0, 5.0)
 _LOG_L_SCALE = 1.0
 _LOG_SIGNAL_LOC, _LOG_SIGNAL_SCALE = 0.0, 1.0  # median 1 on standardised y
 _LOG_NOISE_LOC, _LOG_NOISE_SCALE = -4.0, 1.0
+# Input warping: log concentrations ~ N(0, scale), the identity at the mode.
+_LOG_WARP_BOUNDS = (math.log(0.1), math.log(10.0))
+_LOG_WARP_SCALE = 0.75
 
 # Fit schedule (BoTorch's fit_gpytorch_mll and Optuna's GP: warm starts, restarts).
 _SMALL_N = 30  # at or below: always add the prior mode and prior samples
@@ -131,12 +142,22 @@ def _log_l_loc(d):
 
 
 def _unpack(theta, d):
-    """(log l (d,), log sigma2_f, log sigma2_n, m) from theta (d + 3,)."""
+    """(log l (d,), log sigma2_f, log sigma2_n, m) from theta (d + 3 + 2k,)."""
     return theta[:d], theta[d], theta[d + 1], theta[d + 2]
 
 
-def _bounds(d):
-    return [_LOG_L_BOUNDS] * d + [_LOG_SIGNAL_BOUNDS, _LOG_NOISE_BOUNDS, _MEAN_BOUNDS]
+def _unpack_warp(theta, d):
+    """(log a (k,), log b (k,)) of the k warped columns; empty when unwarped."""
+    k = (theta.size - d - 3) // 2
+    return theta[d + 3 : d + 3 + k], theta[d + 3 + k :]
+
+
+def _bounds(d, k=0):
+    return (
+        [_LOG_L_BOUNDS] * d
+        + [_LOG_SIGNAL_BOUNDS, _LOG_NOISE_BOUNDS, _MEAN_BOUNDS]
+        + [_LOG_WARP_BOUNDS] * (2 * k)
+    )
 
 
 def _priors(d):
@@ -147,7 +168,7 @@ def _priors(d):
     ]
 
 
-def prior_mode(d):
+def prior_mode(d, k=0):
     """Mode of the hyperparameter prior, the default and cold start.
 
     The priors are LogNormal densities on l, sigma2_f and sigma2_n (as BoTorch
@@ -158,31 +179,37 @@ def prior_mode(d):
     Parameters
     ----------
     d : int
+    k : int, default=0
+        Warped columns; their warps are the identity at the mode.
 
     Returns
     -------
-    theta : ndarray of shape (d + 3,)
+    theta : ndarray of shape (d + 3 + 2k,)
     """
     loc, scale = np.array(_priors(d)).T
-    lo, hi = np.array(_bounds(d)).T
-    return np.clip(np.append(loc - scale**2, 0.0), lo, hi)
+    lo, hi = np.array(_bounds(d, k)).T
+    return np.clip(np.concatenate([loc - scale**2, np.zeros(1 + 2 * k)]), lo, hi)
 
 
-def _sample_prior(d, rng):
+def _sample_prior(d, rng, k=0):
     # Each log entry from its Normal, m ~ N(0, 1), clipped to the bounds.
     loc, scale = np.array(_priors(d)).T
-    lo, hi = np.array(_bounds(d)).T
-    return np.clip(rng.normal(np.append(loc, 0.0), np.append(scale, 1.0)), lo, hi)
+    lo, hi = np.array(_bounds(d, k)).T
+    loc = np.concatenate([loc, np.zeros(1 + 2 * k)])
+    scale = np.concatenate([scale, [1.0], np.full(2 * k, _LOG_WARP_SCALE)])
+    return np.clip(rng.normal(loc, scale), lo, hi)
 
 
 def _neg_log_prior(theta, d):
     # -log p for LogNormal(loc, scale) on x = exp(t): (t - loc)^2 / (2 scale^2)
-    # + t (the 1/x of the density), up to a constant; N(0, 1) on m.
+    # + t (the 1/x of the density), up to a constant; N(0, 1) on m; a Normal
+    # on the log warp concentrations themselves, so that the identity is the mode.
     loc, scale = np.array(_priors(d)).T
-    u = (theta[:-1] - loc) / scale
-    mean = theta[-1]
-    value = 0.5 * (u @ u + mean * mean) + theta[:-1].sum()
-    return value, np.append(u / scale + 1.0, mean)
+    u = (theta[: d + 2] - loc) / scale
+    mean = theta[d + 2]
+    w = theta[d + 3 :] / _LOG_WARP_SCALE
+    value = 0.5 * (u @ u + mean * mean + w @ w) + theta[: d + 2].sum()
+    return value, np.concatenate([u / scale + 1.0, [mean], w / _LOG_WARP_SCALE])
 
 
 def _inverse_from_cholesky(L):
@@ -201,25 +228,28 @@ def _inverse_from_cholesky(L):
     return blas.dsyrk(1.0, L_inv, trans=1, lower=1)
 
 
-def neg_log_posterior(theta, D2, y, *, noise_var=None):
+def neg_log_posterior(theta, D2, y, *, noise_var=None, warp=None):
     """Negative log marginal likelihood plus negative log prior, and gradient.
 
     Parameters
     ----------
-    theta : ndarray of shape (d + 3,)
+    theta : ndarray of shape (d + 3 + 2k,)
         See the module notation.
     D2 : ndarray of shape (d, n, n)
         ``squared_differences(X_train, X_train, categorical)``.
     y : ndarray of shape (n,)
     noise_var : ndarray of shape (n,), default=None
         Known per-point noise variances.
+    warp : tuple, default=None
+        ``(columns, W, dW_dlog_a, dW_dlog_b)`` from ``_Objective._warp_terms`` when
+        theta holds warp concentrations; ``D2`` is then of the warped rows.
 
     Returns
     -------
     value : float
         -log p(y | theta) - log p(theta), up to a constant; +inf when the
         Cholesky factorisation fails (no jitter here: L-BFGS-B backs off).
-    grad : ndarray of shape (d + 3,)
+    grad : ndarray of shape (d + 3 + 2k,)
 
     Notes
     -----
@@ -262,6 +292,20 @@ def neg_log_posterior(theta, D2, y, *, noise_var=None):
     grad[d + 2] = -alpha.sum()
     W2 *= G
     grad[:d] = 0.5 * signal * (D2_flat @ W2.reshape(-1)) * inv_l2
+    if warp is not None:
+        # dK/dt = -sigma2_f G dw_ij du_ij / l_j^2 for a warp parameter t of
+        # column j, with dw_ij = w_i - w_j and du = d(dw)/dt. The sum
+        # sum_ij M_ij dw_ij du_ij, M = W2 G, expands into matrix products:
+        # (w u) . (M 1 + M^T 1) - w . M u - u . M w.
+        columns, W, dW_da, dW_db = warp
+        row_col_sums = W2.sum(axis=0) + W2.sum(axis=1)
+        M_W = W2 @ W
+        scale = -0.5 * signal * inv_l2[columns]
+        k = len(columns)
+        for offset, U in ((d + 3, dW_da), (d + 3 + k, dW_db)):
+            S = row_col_sums @ (W * U) - np.sum(W * (W2 @ U), axis=0)
+            S -= np.sum(U * M_W, axis=0)
+            grad[offset : offset + k] = scale * S
     prior_value, prior_grad = _neg_log_prior(theta, d)
     return float(nll + prior_value), grad + prior_grad
 
@@ -333,7 +377,18 @@ def _check_rows(X, d, name="X"):
     return X
 
 
-def _check_data(X, y, categorical, noise_var):
+def _check_mask(mask, d, name):
+    if mask is None:
+        return np.zeros(d, dtype=bool)
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != (d,):
+        raise ValueError(
+            f"{name} must be a boolean mask of shape ({d},); got shape {mask.shape}."
+        )
+    return mask
+
+
+def _check_data(X, y, categorical, noise_var, warped=None):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D of shape (n, d); got shape {X.shape}.")
@@ -345,14 +400,10 @@ def _check_data(X, y, categorical, noise_var):
             f"y must be finite with shape ({n},); got shape {y.shape}. Transform "
             "raw scores with transform_outputs, which drops non-finite ones."
         )
-    if categorical is None:
-        categorical = np.zeros(d, dtype=bool)
-    categorical = np.asarray(categorical, dtype=bool)
-    if categorical.shape != (d,):
-        raise ValueError(
-            f"categorical must be a boolean mask of shape ({d},); got shape "
-            f"{categorical.shape}."
-        )
+    categorical = _check_mask(categorical, d, "categorical")
+    warped = _check_mask(warped, d, "warped")
+    if np.any(warped & categorical):
+        raise ValueError("warped columns must be ordered: none may be categorical.")
     if noise_var is not None:
         noise_var = np.asarray(noise_var, dtype=float)
         if noise_var.shape != (n,) or not np.all(np.isfinite(noise_var)):
@@ -362,7 +413,7 @@ def _check_data(X, y, categorical, noise_var):
             )
         if np.any(noise_var < 0):
             raise ValueError("noise_var must be >= 0 (variances in units of y).")
-    return X, y, categorical, noise_var
+    return X, y, categorical, noise_var, warped
 
 
 class GaussianProcess:
@@ -378,18 +429,20 @@ class GaussianProcess:
         ``X_train``, encoded rows.
     y : ndarray of shape (n,)
         Transformed observations, maximised.
-    theta : ndarray of shape (d + 3,)
-        ``[log l_1..d, log sigma2_f, log sigma2_n, m]``.
+    theta : ndarray of shape (d + 3 + 2k,)
+        ``[log l_1..d, log sigma2_f, log sigma2_n, m, log a_1..k, log b_1..k]``.
     categorical : ndarray of shape (d,), dtype bool, default=None
         None means all continuous.
+    warped : ndarray of shape (d,), dtype bool, default=None
+        The k ordered columns to warp; None means none.
     noise_var : ndarray of shape (n,), default=None
         Known per-point noise variances (transformed units).
     fit_info : FitInfo, default=None
 
     Attributes
     ----------
-    X_train, y, theta, categorical
-        As given.
+    X_train, y, theta, categorical, warped
+        As given (``warped`` as a mask).
     noise_var_known : ndarray of shape (n,) or None
         The ``noise_var`` parameter.
     lengthscales : ndarray of shape (d,)
@@ -411,18 +464,31 @@ class GaussianProcess:
     fit_info : FitInfo
     """
 
-    def __init__(self, X, y, theta, *, categorical=None, noise_var=None, fit_info=None):
-        X, y, categorical, noise_var = _check_data(X, y, categorical, noise_var)
-        d = X.shape[1]
+    def __init__(
+        self,
+        X,
+        y,
+        theta,
+        *,
+        categorical=None,
+        warped=None,
+        noise_var=None,
+        fit_info=None,
+    ):
+        X, y, categorical, noise_var, warped = _check_data(
+            X, y, categorical, noise_var, warped
+        )
+        d, k = X.shape[1], int(warped.sum())
         theta = np.asarray(theta, dtype=float)
-        if theta.shape != (d + 3,) or not np.all(np.isfinite(theta)):
+        if theta.shape != (d + 3 + 2 * k,) or not np.all(np.isfinite(theta)):
             raise ValueError(
-                f"theta must be finite with shape ({d + 3},) = [log lengthscales "
-                f"({d}), log signal variance, log noise variance, constant mean]; "
-                f"got shape {theta.shape}."
+                f"theta must be finite with shape ({d + 3 + 2 * k},) = [log "
+                f"lengthscales ({d}), log signal variance, log noise variance, "
+                f"constant mean, log warp a ({k}), log warp b ({k})]; got shape "
+                f"{theta.shape}."
             )
-        self._set_hyperparameters(X, y, theta, categorical, noise_var, fit_info)
-        K = self._cov(X, X)
+        self._set_hyperparameters(X, y, theta, categorical, warped, noise_var, fit_info)
+        K = self._cov(self._X_warped, self._X_warped)
         K[np.diag_indices(y.size)] += self.noise_var_learned
         if noise_var is not None:
             K[np.diag_indices(y.size)] += noise_var
@@ -438,16 +504,31 @@ class GaussianProcess:
             )
         self.alpha = self._solve(y - self.prior_mean)
 
-    def _set_hyperparameters(self, X, y, theta, categorical, noise_var, fit_info):
+    def _set_hyperparameters(
+        self, X, y, theta, categorical, warped, noise_var, fit_info
+    ):
         d = X.shape[1]
         self.X_train, self.y, self.theta = X, y, theta
-        self.categorical, self.noise_var_known = categorical, noise_var
+        self.categorical, self.warped = categorical, warped
+        self.noise_var_known = noise_var
         log_l, log_signal, log_noise, mean = _unpack(theta, d)
         self.lengthscales = np.exp(log_l)
         self.signal_var = math.exp(log_signal)
         self.noise_var_learned = math.exp(log_noise) + NOISE_FLOOR
         self.prior_mean = float(mean)
         self.fit_info = FitInfo() if fit_info is None else fit_info
+        self._log_a, self._log_b = _unpack_warp(theta, d)
+        self._warp_columns = np.flatnonzero(warped) if warped.any() else None
+        self._X_warped = self._warp(X)[0]
+
+    def _warp(self, X):
+        # Warped rows and dw/dx of the warped columns (None when unwarped).
+        if self._warp_columns is None:
+            return X, None
+        Xw, _, _, dw_dx = kumaraswamy_warp(
+            X, self._log_a, self._log_b, self._warp_columns
+        )
+        return Xw, dw_dx
 
     def _mean_known_noise_var(self):
         known = self.noise_var_known
@@ -462,7 +543,7 @@ class GaussianProcess:
         return self.noise_var_learned + self._mean_known_noise_var()
 
     def _cov(self, X1, X2):
-        # Covariance of f: sigma2_f k(X1, X2).
+        # Covariance of f: sigma2_f k(X1, X2), on warped rows.
         K = kernel_matrix(X1, X2, self.lengthscales, self.categorical)
         K *= self.signal_var
         return K
@@ -493,7 +574,7 @@ class GaussianProcess:
             Without observation noise; >= sqrt(MIN_VAR), never NaN.
         """
         X = _check_rows(X, self.X_train.shape[1])
-        cov_fx_fX = self._cov(X, self.X_train)
+        cov_fx_fX = self._cov(self._warp(X)[0], self._X_warped)
         mean = self.prior_mean + cov_fx_fX @ self.alpha
         V = self._V(cov_fx_fX)
         var = self.signal_var - np.einsum("nm,nm->m", V, V)
@@ -516,7 +597,12 @@ class GaussianProcess:
             and for dstd where the variance sits on its floor.
         """
         X = _check_rows(X, self.X_train.shape[1])
-        k, dk = kernel_and_grad_x(X, self.X_train, self.lengthscales, self.categorical)
+        Xw, dw_dx = self._warp(X)
+        k, dk = kernel_and_grad_x(
+            Xw, self._X_warped, self.lengthscales, self.categorical
+        )
+        if dw_dx is not None:
+            dk[..., self._warp_columns] *= dw_dx[:, None, :]
         cov_fx_fX, dK = k * self.signal_var, dk * self.signal_var
         mean = self.prior_mean + cov_fx_fX @ self.alpha
         dmean = np.einsum("mnd,n->md", dK, self.alpha)
@@ -560,13 +646,14 @@ class GaussianProcess:
         q = Xp.shape[0]
         if q == 0:
             return self
-        cov_fX_fXp = self._cov(self.X_train, Xp)
+        Xp_warped = self._warp(Xp)[0]
+        cov_fX_fXp = self._cov(self._X_warped, Xp_warped)
         y_fantasy = self.prior_mean + cov_fX_fXp.T @ self.alpha
         L21 = self._V(cov_fX_fXp.T).T  # (q, n), = K21 L11^-T
         # A pending candidate will be measured like the others. A noiseless
         # fantasy would also lower the mean known noise, which the incumbent
         # rule and augmented EI read.
-        K22 = self._cov(Xp, Xp)
+        K22 = self._cov(Xp_warped, Xp_warped)
         K22[np.diag_indices(q)] += self.new_observation_noise_var + self.jitter
         L22, _ = _cholesky_with_jitter(K22 - L21 @ L21.T)
         n = self.y.size
@@ -582,6 +669,7 @@ class GaussianProcess:
             np.concatenate([self.y, y_fantasy]),
             self.theta,
             self.categorical,
+            self.warped,
             known,
             self.fit_info,
         )
@@ -602,11 +690,26 @@ class _Objective:
     than it returns; keeping the best evaluation makes every start useful.
     """
 
-    def __init__(self, D2, y, noise_var):
-        self.D2, self.y, self.noise_var = D2, y, noise_var
+    def __init__(self, X, y, categorical, noise_var, warp_columns):
+        self.D2 = squared_differences(X, X, categorical)
+        self.X, self.y, self.noise_var = X, y, noise_var
+        self.warp_columns = warp_columns
         self.best_value, self.best_theta = math.inf, None
         self.n_evals = self.n_failed = 0
         self._last = None
+
+    def _warp_terms(self, theta):
+        # Warp the columns and refresh their rows of D2 in place.
+        columns = self.warp_columns
+        if columns is None:
+            return None
+        log_a, log_b = _unpack_warp(theta, self.X.shape[1])
+        Xw, dW_da, dW_db, _ = kumaraswamy_warp(self.X, log_a, log_b, columns)
+        W = Xw[:, columns]
+        for i, j in enumerate(columns):
+            diff = W[:, i, None] - W[None, :, i]
+            np.multiply(diff, diff, out=self.D2[j])
+        return columns, W, dW_da, dW_db
 
     def __call__(self, theta):
         # L-BFGS-B evaluates its start again; run() has already evaluated it.
@@ -614,7 +717,11 @@ class _Objective:
             return self._last[1], self._last[2].copy()
         with np.errstate(over="ignore", under="ignore"):
             value, grad = neg_log_posterior(
-                theta, self.D2, self.y, noise_var=self.noise_var
+                theta,
+                self.D2,
+                self.y,
+                noise_var=self.noise_var,
+                warp=self._warp_terms(theta),
             )
         self.n_evals += 1
         if not (math.isfinite(value) and np.all(np.isfinite(grad))):
@@ -626,17 +733,17 @@ class _Objective:
         return value, grad
 
 
-def _valid_start(theta0, d):
+def _valid_start(theta0, d, k):
     if theta0 is None:
         return None
     theta0 = np.asarray(theta0, dtype=float)
-    if theta0.shape != (d + 3,) or not np.all(np.isfinite(theta0)):
+    if theta0.shape != (d + 3 + 2 * k,) or not np.all(np.isfinite(theta0)):
         return None  # e.g. the space changed: cold start
-    lo, hi = np.array(_bounds(d)).T
+    lo, hi = np.array(_bounds(d, k)).T
     return np.clip(theta0, lo, hi)
 
 
-def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
+def fit_gp(X, y, *, categorical=None, warped=None, noise_var=None, theta0=None, rng):
     """Fit the GP hyperparameters by MAP and return the posterior.
 
     Parameters
@@ -649,10 +756,14 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
         (standardised: the priors on m and sigma2_f assume it).
     categorical : ndarray of shape (d,), dtype bool, default=None
         None means all continuous.
+    warped : ndarray of shape (d,), dtype bool, default=None
+        Ordered columns to see through a learned Kumaraswamy warp, whose two
+        log concentrations each are fitted with the other hyperparameters
+        (prior N(0, 0.75^2), the identity at the mode). None means none.
     noise_var : ndarray of shape (n,), default=None
         Known per-point noise variances in units of ``y``, added on top of the
         learned sigma2_n.
-    theta0 : ndarray of shape (d + 3,), default=None
+    theta0 : ndarray of shape (d + 3 + 2k,), default=None
         Warm start, usually the previous fit's ``theta``. Ignored if its shape
         does not match. Pass None now and then (every 10th refit is cold)
         for a cold fit from the prior mode and prior samples.
@@ -693,10 +804,14 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
     one :class:`~sklearn_bayestune.exceptions.NumericalWarning` is emitted;
     other numerical events are only counted in ``fit_info``.
     """
-    X, y, categorical, noise_var = _check_data(X, y, categorical, noise_var)
+    X, y, categorical, noise_var, warped = _check_data(
+        X, y, categorical, noise_var, warped
+    )
     n, d = X.shape
-    mode = prior_mode(d)
-    warm = _valid_start(theta0, d)
+    warp_columns = np.flatnonzero(warped)
+    k = warp_columns.size
+    mode = prior_mode(d, k)
+    warm = _valid_start(theta0, d, k)
 
     if n == 0 or np.ptp(y) <= 1e-12:
         theta = (mode if warm is None else warm).copy()
@@ -706,12 +821,13 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
             y,
             theta,
             categorical=categorical,
+            warped=warped,
             noise_var=noise_var,
             fit_info=FitInfo(skipped=True),
         )
 
-    objective = _Objective(squared_differences(X, X, categorical), y, noise_var)
-    bounds = _bounds(d)
+    objective = _Objective(X, y, categorical, noise_var, warp_columns if k else None)
+    bounds = _bounds(d, k)
     runs = []
 
     def run(theta_start, maxiter, warm=False):
@@ -746,7 +862,7 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
             extra = small
         if extra:
             for _ in range(_N_PRIOR_SAMPLES):
-                run(_sample_prior(d, rng), _COLD_MAXITER)
+                run(_sample_prior(d, rng, k), _COLD_MAXITER)
     n_warnings = _reemit_unexpected(caught)
 
     fell_back = objective.best_theta is None
@@ -768,5 +884,11 @@ def fit_gp(X, y, *, categorical=None, noise_var=None, theta0=None, rng):
             stacklevel=2,
         )
     return GaussianProcess(
-        X, y, theta, categorical=categorical, noise_var=noise_var, fit_info=info
+        X,
+        y,
+        theta,
+        categorical=categorical,
+        warped=warped,
+        noise_var=noise_var,
+        fit_info=info,
     )

@@ -173,3 +173,48 @@ def kernel_and_grad_x(X, X_train, lengthscales, categorical):
     scaled_diff = (X[:, None, :] - X_train[None, :, :]) / np.square(lengthscales)
     scaled_diff[..., categorical] = 0.0
     return K, -G[..., None] * scaled_diff
+
+
+# Keeps x^a and log(1 - x^a) finite at the ends of [0, 1] (BoTorch's Warp
+# does the same with its eps).
+_WARP_EPS = 1e-6
+
+
+def kumaraswamy_warp(X, log_a, log_b, columns):
+    """Warp ``columns`` of X through a Kumaraswamy CDF, with derivatives.
+
+    w(x) = 1 - (1 - x^a)^b maps [0, 1] onto itself monotonically; a, b = 1 is
+    the identity. Learned per column, it lets a stationary kernel model a
+    function that changes fast at one end of its range and slowly at the
+    other (Snoek et al., Input Warping for Bayesian Optimization of
+    Non-stationary Functions, 2014). Entries outside [0, 1] (the -0.5 of an
+    inactive conditional dimension) pass unchanged.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    log_a, log_b : ndarrays of shape (k,)
+        Log concentrations of each warped column.
+    columns : ndarray of shape (k,), dtype int
+
+    Returns
+    -------
+    Xw : ndarray of shape (n, d)
+        X with its warped columns replaced.
+    dw_dlog_a, dw_dlog_b, dw_dx : ndarrays of shape (n, k)
+        Derivatives of the warped columns; zero on pass-through entries.
+    """
+    a, b = np.exp(log_a), np.exp(log_b)
+    x = X[:, columns]
+    inside = (x >= 0.0) & (x <= 1.0)
+    xc = np.clip(x, _WARP_EPS, 1.0 - _WARP_EPS)
+    u = xc**a
+    v = 1.0 - u
+    v_b1 = v ** (b - 1.0)
+    w = 1.0 - v_b1 * v
+    Xw = X.copy()
+    Xw[:, columns] = np.where(inside, w, x)
+    dw_dlog_a = np.where(inside, a * b * v_b1 * u * np.log(xc), 0.0)
+    dw_dlog_b = np.where(inside, -b * v_b1 * v * np.log(v), 0.0)
+    dw_dx = np.where(inside, a * b * v_b1 * u / xc, 1.0)
+    return Xw, dw_dlog_a, dw_dlog_b, dw_dx

@@ -76,6 +76,62 @@ def test_neg_log_posterior_gradient_matches_finite_differences(name, value):
     np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-5 * max(1.0, abs(value_)))
 
 
+@pytest.mark.parametrize("log_warp", [-2.0, -0.5, 0.0, 0.7, 2.0])
+def test_warped_objective_gradient_matches_finite_differences(log_warp):
+    # The fit's objective with the warp of both continuous columns; an
+    # inactive entry (-0.5) and rows at 0 and 1 exercise the pass-through
+    # and the clipped ends.
+    categorical = np.array([False, True, False])
+    X, y = _data(12, 3, categorical=categorical)
+    X[3, 0], X[4, 2], X[6, 0], X[5] = -0.5, 0.0, 1.0, X[2]
+    noise_var = np.random.default_rng(1).uniform(0.0, 0.05, size=12)
+    objective = _gp._Objective(X, y, categorical, noise_var, np.array([0, 2]))
+    theta = np.r_[np.log([0.4, 1.0, 2.0]), 0.2, math.log(1e-2), 0.1]
+    theta = np.r_[theta, log_warp, -0.3, 0.4, log_warp]  # log a (2), log b (2)
+    value, grad = objective(theta)
+    assert math.isfinite(value)
+    fd = [
+        _central_difference(lambda t: objective(t)[0], theta, j)
+        for j in range(theta.size)
+    ]
+    np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-5 * max(1.0, abs(value)))
+
+
+def test_identity_warp_changes_nothing():
+    categorical = np.array([False, True, False])
+    X, y = _data(15, 3, categorical=categorical)
+    theta = _theta(3, log_l=math.log(0.4), log_noise=-5.0)
+    plain = GaussianProcess(X, y, theta, categorical=categorical)
+    warped = GaussianProcess(
+        X, y, np.r_[theta, np.zeros(4)], categorical=categorical, warped=~categorical
+    )
+    X_query = np.random.default_rng(2).random((6, 3))
+    X_query[:, 1] = 0.5
+    for a, b in zip(
+        plain.predict_with_grad(X_query), warped.predict_with_grad(X_query)
+    ):
+        np.testing.assert_allclose(a, b, atol=1e-8)
+
+
+def test_learned_warp_fits_a_function_that_changes_fast_at_one_end():
+    # sin(12 sqrt(x)): three times the frequency near 0 as near 1, which one
+    # stationary lengthscale cannot follow. The warp learns to stretch the
+    # start of the interval (a < 1) and predicts held-out points better.
+    rng = np.random.default_rng(0)
+    X, X_test = rng.random((30, 1)), rng.random((300, 1))
+    y, y_test = (np.sin(12.0 * np.sqrt(X[:, 0])) for X in (X, X_test))
+    plain = fit_gp(X, y, rng=np.random.default_rng(0))
+    warped = fit_gp(X, y, warped=[True], rng=np.random.default_rng(0))
+    assert warped.theta.shape == (6,) and plain.theta.shape == (4,)
+    log_a = warped.theta[4]
+    assert log_a < 0.0
+
+    def rmse(gp):
+        return np.sqrt(np.mean((gp.predict(X_test)[0] - y_test) ** 2))
+
+    assert rmse(warped) < 0.5 * rmse(plain)
+
+
 def test_neg_log_posterior_is_inf_when_cholesky_fails():
     X, y = _data(4, 2)
     X[1] = X[0]
@@ -124,10 +180,14 @@ def test_predict_batched_equals_loop():
         assert s_i[0] == pytest.approx(std[i], abs=1e-12)
 
 
-def test_predict_with_grad_matches_finite_differences():
+@pytest.mark.parametrize("warp", [None, [-1.0, 0.8, 0.6, -0.4]])
+def test_predict_with_grad_matches_finite_differences(warp):
     categorical = np.array([False, True, False])
     X, y = _data(20, 3, categorical=categorical)
     gp = fit_gp(X, y, categorical=categorical, rng=np.random.default_rng(0))
+    if warp is not None:  # a strong warp, through the chain rule
+        theta = np.r_[gp.theta, warp]
+        gp = GaussianProcess(X, y, theta, categorical=categorical, warped=~categorical)
     X_query = np.random.default_rng(3).random((4, 3))
     X_query[:, 1] = 0.5
     X_query[3] = X[0]  # at a training point
@@ -223,7 +283,7 @@ def test_cholesky_jitter_ladder_factorises_a_singular_matrix():
 
 
 def test_all_starts_failing_falls_back_with_one_warning(monkeypatch):
-    def failing(theta, D2, y, *, noise_var=None):
+    def failing(theta, D2, y, *, noise_var=None, warp=None):
         return math.inf, np.zeros_like(theta)
 
     monkeypatch.setattr(_gp, "neg_log_posterior", failing)
@@ -242,6 +302,11 @@ def test_all_starts_failing_falls_back_with_one_warning(monkeypatch):
     [
         ({"y": np.array([0.0, np.nan, 1.0])}, "y must be finite"),
         ({"categorical": np.array([True])}, "categorical must be a boolean mask"),
+        ({"warped": np.array([True])}, "warped must be a boolean mask"),
+        (
+            {"categorical": [True, False], "warped": [True, False]},
+            "none may be categorical",
+        ),
         ({"noise_var": np.array([0.1, 0.1])}, "noise_var must be finite"),
         ({"noise_var": np.array([0.1, -0.1, 0.1])}, "noise_var must be >= 0"),
     ],

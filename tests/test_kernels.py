@@ -8,6 +8,7 @@ from sklearn_bayestune._kernels import (
     kernel_and_grad_log_lengthscales,
     kernel_and_grad_x,
     kernel_matrix,
+    kumaraswamy_warp,
     matern52_and_G,
     squared_differences,
 )
@@ -122,3 +123,53 @@ def test_grad_x_is_zero_at_distance_zero():
     _, dK = kernel_and_grad_x(X_train[:1], X_train, np.full(3, 0.1), CATEGORICAL)
     assert np.all(np.isfinite(dK))
     np.testing.assert_array_equal(dK[0, 0], 0.0)
+
+
+def test_kumaraswamy_warp_is_a_monotone_map_of_the_unit_interval():
+    x = np.linspace(0.0, 1.0, 101)[:, None]
+    columns = np.array([0])
+    identity = kumaraswamy_warp(x, np.zeros(1), np.zeros(1), columns)[0]
+    np.testing.assert_allclose(identity, x, atol=1e-5)
+    for log_a, log_b in [(-1.5, 0.5), (1.0, -1.0), (2.0, 2.0)]:
+        w = kumaraswamy_warp(x, np.array([log_a]), np.array([log_b]), columns)[0]
+        assert np.all(np.diff(w[:, 0]) > 0.0)
+        assert 0.0 <= w[0, 0] and w[-1, 0] <= 1.0
+
+
+def test_kumaraswamy_warp_passes_inactive_entries_and_other_columns():
+    X = np.array([[-0.5, 0.3], [0.2, 0.7]])
+    Xw, da, db, dx = kumaraswamy_warp(X, np.array([1.0]), np.array([0.5]), [0])
+    assert Xw[0, 0] == -0.5 and da[0, 0] == 0.0 and db[0, 0] == 0.0
+    assert dx[0, 0] == 1.0
+    np.testing.assert_array_equal(Xw[:, 1], X[:, 1])
+    assert Xw[1, 0] != X[1, 0]
+
+
+@pytest.mark.parametrize("log_a, log_b", [(-1.0, 0.3), (0.5, -0.7), (1.5, 1.2)])
+def test_kumaraswamy_warp_derivatives_match_finite_differences(log_a, log_b):
+    x = np.linspace(0.05, 0.95, 7)[:, None]
+    cols = [0]
+
+    def warp(x_, a_, b_):
+        return kumaraswamy_warp(x_, np.array([a_]), np.array([b_]), cols)[0][:, 0]
+
+    _, da, db, dx = kumaraswamy_warp(x, np.array([log_a]), np.array([log_b]), cols)
+    h = 1e-6
+    np.testing.assert_allclose(
+        da[:, 0],
+        (warp(x, log_a + h, log_b) - warp(x, log_a - h, log_b)) / (2 * h),
+        rtol=1e-5,
+        atol=1e-8,
+    )
+    np.testing.assert_allclose(
+        db[:, 0],
+        (warp(x, log_a, log_b + h) - warp(x, log_a, log_b - h)) / (2 * h),
+        rtol=1e-5,
+        atol=1e-8,
+    )
+    np.testing.assert_allclose(
+        dx[:, 0],
+        (warp(x + h, log_a, log_b) - warp(x - h, log_a, log_b)) / (2 * h),
+        rtol=1e-5,
+        atol=1e-8,
+    )

@@ -33,6 +33,23 @@ def test_ask_tell_round_trip_and_best():
     assert opt.gp_ is not None
 
 
+def test_lattice_columns_get_a_learned_warp():
+    # Integers (and other ordered choices) are warped; reals and categories
+    # are not. The warp is what lets k-NN's n_neighbors, whose loss changes
+    # fast at small k, be modelled by one lengthscale.
+    opt = BayesOptimizer(
+        {"x": Real(-2.0, 2.0), "k": Integer(1, 50), "c": Categorical(["a", "b"])},
+        random_state=0,
+    )
+    for _ in range(15):
+        params = opt.ask()
+        opt.tell(params, (params["x"] - 1) ** 2 + np.log(params["k"]))
+    keys = [key for _, key in opt.space.columns]
+    warped = dict(zip(keys, opt.gp_.warped))
+    assert warped == {"c": False, "k": True, "x": False}
+    assert opt.gp_.theta.shape == (opt.space.n_dims + 3 + 2,)
+
+
 def test_batch_proposals_are_distinct_and_pending_is_avoided():
     opt = BayesOptimizer(BRANIN_SPACE, random_state=1, n_initial_points=4)
     first = opt.ask(4)
