@@ -401,12 +401,12 @@ class BayesOptimizer:
             return self._model
         y_t, transform = transform_outputs(y_max)
         noise_var = _transformed_noise(y_max[ok], self._noise[ok], transform)
-        # Lattice columns (integers and other ordered choices) get a learned
-        # input warp: counts such as n_neighbors or max_depth matter most at
-        # their small end. Measured in docs/benchmarks.md (input warping).
+        # Lattice columns (Integers, stepped Reals) get a learned input warp:
+        # counts such as n_neighbors or max_depth matter most at their small
+        # end. Measured in docs/benchmarks.md (input warping).
         masks = {
             "categorical": self.space.categorical,
-            "warped": ~self.space.continuous & ~self.space.categorical,
+            "warped": self.space.lattice,
         }
         X_ok = self._X[ok]
         n = len(y_t)

@@ -216,6 +216,10 @@ class SearchSpace:
             [not c and ch is None for c, ch in zip(self._categorical, self._choices)],
             dtype=bool,
         )
+        self._lattice = np.array(
+            [d.kind != "categorical" and d.n_choices is not None for d in dims],
+            dtype=bool,
+        )
 
     @staticmethod
     def _column_choices(dim):
@@ -279,6 +283,16 @@ class SearchSpace:
         """
         self.check_encodable()
         return self._continuous
+
+    @property
+    def lattice(self) -> np.ndarray:
+        """Boolean mask (d,) of the ordered columns with finitely many values.
+
+        Integers and stepped Reals with finite bounds, whatever their number
+        of values; the surrogate learns an input warp for each.
+        """
+        self.check_encodable()
+        return self._lattice
 
     def __repr__(self):
         spec = self.subspaces[0] if self.n_subspaces == 1 else self.subspaces

@@ -316,6 +316,8 @@ def test_unit_choices_none_for_huge_ranges():
     assert len(space.unit_choices(space.columns.index(((0,), "m")))) == 11
     assert len(space.unit_choices(space.columns.index(((0,), "c")))) == 2000
     np.testing.assert_array_equal(space.continuous, [False, False, True])
+    # Both Integers are lattices (the surrogate warps them), however large.
+    np.testing.assert_array_equal(space.lattice, [False, True, True])
 
 
 # --------------------------------------------------------------------------
