@@ -24,7 +24,13 @@ Usage, from the repository root::
 
     python benchmarks/bench_overhead.py                  # n = 25 .. 200; ours to 1000
     python benchmarks/bench_overhead.py --n 25 50 100    # a quick check
+    python benchmarks/bench_overhead.py --problem hartmann6_mixed
     python benchmarks/bench_overhead.py --tiny           # smoke run
+
+``--problem`` times another synthetic problem: the mixed Hartmann-6 has three
+of its six coordinates on an integer grid, which bayestune's surrogate warps
+(two more hyperparameters each), and a categorical offset. Its report is
+``overhead_PROBLEM.md``.
 """
 
 import _common
@@ -33,6 +39,7 @@ import peers
 from problems import SYNTHETIC
 
 DEFAULT_N = (25, 50, 100, 200, 500, 1000)
+DEFAULT_PROBLEM = "hartmann6"
 OURS = "bayestune"
 
 
@@ -58,6 +65,12 @@ def _parser():
     )
     parser.add_argument(
         "--warmup", type=int, default=1, help="untimed rounds first (default: 1)"
+    )
+    parser.add_argument(
+        "--problem",
+        default=DEFAULT_PROBLEM,
+        choices=list(SYNTHETIC),
+        help=f"the problem whose points are observed (default: {DEFAULT_PROBLEM})",
     )
     return parser
 
@@ -115,7 +128,7 @@ def main():
     for method, why in skipped.items():
         _common.progress(f"skipping {method}: {why}")
     folder = _common.output_folder(args)
-    problem = SYNTHETIC["hartmann6"]
+    problem = SYNTHETIC[args.problem]
     points, values = _history(problem, max(ns))
     timings = {}
     for method in methods:
@@ -140,7 +153,8 @@ def main():
     table = _table(methods, ns, timings)
     notes = (
         f"Median CPU seconds (one thread) per proposal (tell of the latest value + "
-        f"ask) after n Hartmann-6 observations of random points; {repeats} timed "
+        f"ask) after n observations of random points of {problem.name} "
+        f"({problem.description}); {repeats} timed "
         f"rounds after {args.warmup} untimed; ratios are to bayestune in this run. "
         f"Methods other than bayestune stop at n = {args.peer_max_n}."
     )
@@ -152,6 +166,7 @@ def main():
             "repeats": repeats,
             "warmup": args.warmup,
             "peer_max_n": args.peer_max_n,
+            "problem": problem.name,
             "methods": methods,
             "tiny": args.tiny,
         },
@@ -161,8 +176,8 @@ def main():
     summary = notes + "\n\n" + table
     paths = _common.write_report(
         folder,
-        "overhead",
-        title="Overhead per proposal, 6-D",
+        "overhead" if problem.name == DEFAULT_PROBLEM else f"overhead_{problem.name}",
+        title=f"Overhead per proposal, {problem.description}",
         results=results,
         summary=summary,
     )
