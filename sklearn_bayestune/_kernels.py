@@ -176,7 +176,7 @@ def kernel_and_grad_x(X, X_train, lengthscales, categorical):
 
 
 # Keeps x^a and log(1 - x^a) finite at the ends of [0, 1] (BoTorch's Warp
-# does the same with its eps).
+# keeps its inputs in [eps, 1 - eps] too).
 _WARP_EPS = 1e-6
 
 

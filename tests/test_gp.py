@@ -350,12 +350,17 @@ def test_warm_start_of_the_wrong_shape_is_ignored():
 # ---------------------------------------------------------------------------
 
 
-def _fitted(noise_var=False):
+def _fitted(noise_var=False, warped=None):
     categorical = np.array([False, False, True])
     X, y = _data(25, 3, seed=6, categorical=categorical)
     nv = np.full(25, 0.01) if noise_var else None
     gp = fit_gp(
-        X, y, categorical=categorical, noise_var=nv, rng=np.random.default_rng(0)
+        X,
+        y,
+        categorical=categorical,
+        warped=warped,
+        noise_var=nv,
+        rng=np.random.default_rng(0),
     )
     X_pending = np.random.default_rng(7).random((3, 3))
     X_pending[:, 2] = [0.0, 0.5, 1.0]
@@ -392,9 +397,12 @@ def test_believer_keeps_the_mean_known_noise():
     assert gp.new_observation_noise_var == pytest.approx(gp.noise_var_learned + 0.01)
 
 
-@pytest.mark.parametrize("noise_var", [False, True])
-def test_believer_equals_refit_with_fantasies(noise_var):
-    gp, X_pending = _fitted(noise_var)
+@pytest.mark.parametrize(
+    ("noise_var", "warped"),
+    [(False, None), (True, None), (True, [True, False, False])],
+)
+def test_believer_equals_refit_with_fantasies(noise_var, warped):
+    gp, X_pending = _fitted(noise_var, warped)
     believer = gp.condition_on_pending(X_pending)
     fantasy = gp.predict(X_pending)[0]
     known = gp.noise_var_known
@@ -404,6 +412,7 @@ def test_believer_equals_refit_with_fantasies(noise_var):
         np.r_[gp.y, fantasy],
         gp.theta,
         categorical=gp.categorical,
+        warped=gp.warped,
         noise_var=nv,
     )
     np.testing.assert_allclose(believer.L, refit.L, atol=1e-10)
