@@ -403,7 +403,10 @@ def _check_data(X, y, categorical, noise_var, warped=None):
     categorical = _check_mask(categorical, d, "categorical")
     warped = _check_mask(warped, d, "warped")
     if np.any(warped & categorical):
-        raise ValueError("warped columns must be ordered: none may be categorical.")
+        raise ValueError(
+            "warped columns must be ordered, not categorical; columns "
+            f"{np.flatnonzero(warped & categorical).tolist()} are both."
+        )
     if noise_var is not None:
         noise_var = np.asarray(noise_var, dtype=float)
         if noise_var.shape != (n,) or not np.all(np.isfinite(noise_var)):

@@ -305,7 +305,7 @@ def test_all_starts_failing_falls_back_with_one_warning(monkeypatch):
         ({"warped": np.array([True])}, "warped must be a boolean mask"),
         (
             {"categorical": [True, False], "warped": [True, False]},
-            "none may be categorical",
+            r"not categorical; columns \[0\] are both",
         ),
         ({"noise_var": np.array([0.1, 0.1])}, "noise_var must be finite"),
         ({"noise_var": np.array([0.1, -0.1, 0.1])}, "noise_var must be >= 0"),
