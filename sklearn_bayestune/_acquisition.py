@@ -5,7 +5,7 @@ The numerics are pure functions of the posterior moments ``(mean, std, best)``
 :class:`AcquisitionFunction` joins one of them to a
 :class:`~sklearn_bayestune._gp.GaussianProcess` and exposes the only two calls
 an optimiser makes: ``value(X)`` and ``value_and_grad(x)``. Everything is
-maximised. Log-EI of a GP with known noise is augmented by
+maximised. Log-EI of a GP with noise is augmented by
 :func:`log_replication_factor` (Huang et al. 2006).
 
 Notation
@@ -268,14 +268,14 @@ class AcquisitionFunction:
     kind : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         LogEI (Ament et al. 2023), UCB, or log PI.
     augmented : bool, default=True
-        For "log_ei" on a GP with known noise: add
-        :func:`log_replication_factor` with the mean known noise std, i.e. log
-        augmented EI (Huang et al. 2006), so that evaluations are not spent
-        re-measuring noise that was measured (e.g. the spread of
-        cross-validation folds). The learned noise is left out: without known
-        noise the objective is taken as deterministic and its learned noise as
-        model misfit, where the factor stopped the refinement of an incumbent
-        (Branin, ``docs/benchmarks.md``).
+        For "log_ei": add :func:`log_replication_factor` with the noise std of
+        a new observation (learned plus mean known noise), i.e. log augmented
+        EI (Huang et al. 2006). Plain EI with a noisy GP keeps a positive
+        value at observed points and spends evaluations re-measuring the
+        incumbent's neighbourhood, by steps far below the lengthscales, even
+        when the objective is deterministic and the "noise" is model misfit.
+        With the noise at its floor (variance ``NOISE_FLOOR``) the factor only
+        matters where the latent std is below ~1e-3, next to the data.
     best : float, default=None
         Incumbent for "log_ei" and "log_pi", in transformed units. None: the
         max of ``gp.y`` (fantasy values of a kriging believer included), or,
@@ -327,9 +327,10 @@ class AcquisitionFunction:
         self.gp, self.kind, self.feasibility = gp, kind, feasibility
         self.best = None if kind == "ucb" else float(best)
         self.beta = beta
-        known = gp.mean_known_noise_var
         self.noise_std = (
-            math.sqrt(known) if augmented and kind == "log_ei" and known > 0 else None
+            math.sqrt(gp.new_observation_noise_var)
+            if augmented and kind == "log_ei"
+            else None
         )
 
     @staticmethod

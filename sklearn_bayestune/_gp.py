@@ -533,9 +533,7 @@ class GaussianProcess:
         )
         return Xw, dw_dx
 
-    @property
-    def mean_known_noise_var(self):
-        """Mean of ``noise_var_known`` (0 when there is none)."""
+    def _mean_known_noise_var(self):
         known = self.noise_var_known
         return float(np.mean(known)) if known is not None and known.size else 0.0
 
@@ -545,7 +543,7 @@ class GaussianProcess:
 
         The learned noise (floor included) plus the mean known noise.
         """
-        return self.noise_var_learned + self.mean_known_noise_var
+        return self.noise_var_learned + self._mean_known_noise_var()
 
     def _cov(self, X1, X2):
         # Covariance of f: sigma2_f k(X1, X2), on warped rows.
@@ -668,7 +666,7 @@ class GaussianProcess:
         new = object.__new__(GaussianProcess)
         known = self.noise_var_known
         if known is not None:
-            known = np.concatenate([known, np.full(q, self.mean_known_noise_var)])
+            known = np.concatenate([known, np.full(q, self._mean_known_noise_var())])
         new._set_hyperparameters(
             np.vstack([self.X_train, Xp]),
             np.concatenate([self.y, y_fantasy]),

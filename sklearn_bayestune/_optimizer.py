@@ -16,11 +16,10 @@ scores. Each ``ask`` runs one pipeline:
 5. a feasibility GP when some evaluations failed, so failed regions are
    avoided without feeding fake scores to the surrogate;
 6. the acquisition maximised over the encoded space, never returning an
-   observed or pending point. With known noise (``tell(..., noise=...)``,
-   e.g. the spread of cross-validation folds), log-EI is augmented (Huang et
-   al. 2006): discounted where the latent std is down to that noise, so the
-   noise is not re-measured next to the incumbent. Without, the objective is
-   taken as deterministic and log-EI is plain.
+   observed or pending point. Log-EI is augmented (Huang et al. 2006): it is
+   discounted where the latent std is down to the noise level, so a
+   deterministic objective whose misfit the GP learns as noise is not
+   re-measured next to its incumbent.
 
 Initial design size (``n_initial_points=None``): ``clip(d + 1, 10, 20)`` for
 d encoded dimensions, at most a quarter of the budget when one is given
@@ -99,8 +98,8 @@ class BayesOptimizer:
         Points to evaluate first (e.g. an estimator's defaults). Points
         outside the space are skipped.
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
-        Log expected improvement (with known noise, discounted where one
-        more evaluation would mostly re-measure it), upper confidence bound
+        Log expected improvement (augmented: discounted where one more
+        evaluation would mostly measure noise), upper confidence bound
         (``beta=2``) or log probability of improvement.
     budget : int, default=None
         The number of evaluations planned, used only to size the initial

@@ -115,7 +115,7 @@ class MockGP:
     def __init__(self, mean, std):
         self.mean, self.std = np.asarray(mean, float), np.asarray(std, float)
         self.y = np.array([0.0])
-        self.new_observation_noise_var = self.mean_known_noise_var = 0.0
+        self.new_observation_noise_var = 0.0
 
     def predict(self, X):
         return self.mean[: len(X)], self.std[: len(X)]
@@ -266,15 +266,14 @@ def _noisy_gp():
     rng = np.random.default_rng(6)
     X = rng.random((25, 2))
     y, _ = transform_outputs(np.sin(4 * X[:, 0]) + 0.2 * rng.standard_normal(25))
-    theta = np.r_[np.log([0.3, 0.3]), 0.0, math.log(1e-4), 0.0]
-    return GaussianProcess(X, y, theta, noise_var=np.full(25, 0.05))
+    return GaussianProcess(X, y, np.r_[np.log([0.3, 0.3]), 0.0, math.log(0.05), 0.0])
 
 
 def test_augmented_log_ei_penalises_replicating_an_observation():
     gp = _noisy_gp()
     augmented, plain = AcquisitionFunction(gp), AcquisitionFunction(gp, augmented=False)
     assert plain.noise_std is None
-    assert augmented.noise_std == pytest.approx(math.sqrt(0.05))
+    assert augmented.noise_std == pytest.approx(math.sqrt(0.05 + 1e-6))
     x_obs = gp.X_train[np.argmax(gp.predict(gp.X_train)[0])][None]
     x_far = np.array([[2.0, 2.0]])
     for x in (x_obs, x_far):
@@ -291,21 +290,6 @@ def test_augmented_log_ei_penalises_replicating_an_observation():
     assert penalty_far > -0.3
     for x in (x_obs[0] + 0.01, np.array([0.37, 0.81])):
         _assert_grad_matches_finite_differences(augmented, x, columns=(0, 1))
-
-
-def test_learned_noise_alone_does_not_augment():
-    # Without known noise the objective is taken as deterministic: its
-    # learned noise is misfit, not a measurement to avoid repeating.
-    gp = _noisy_gp()
-    learned = GaussianProcess(
-        gp.X_train, gp.y, np.r_[gp.theta[:3], math.log(0.05), gp.theta[4]]
-    )
-    acq = AcquisitionFunction(learned)
-    assert acq.noise_std is None
-    X = np.random.default_rng(8).random((5, 2))
-    np.testing.assert_array_equal(
-        acq.value(X), AcquisitionFunction(learned, augmented=False).value(X)
-    )
 
 
 def test_augmentation_applies_to_log_ei_only():
