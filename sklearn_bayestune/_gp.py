@@ -702,16 +702,14 @@ class _Objective:
         self._last = None
 
     def _warp_terms(self, theta):
-        # Warp the columns and refresh their rows of D2 in place.
+        # Warp the columns and refresh their slices of D2.
         columns = self.warp_columns
         if columns is None:
             return None
         log_a, log_b = _unpack_warp(theta, self.X.shape[1])
         Xw, dW_da, dW_db, _ = kumaraswamy_warp(self.X, log_a, log_b, columns)
         W = Xw[:, columns]
-        for i, j in enumerate(columns):
-            diff = W[:, i, None] - W[None, :, i]
-            np.multiply(diff, diff, out=self.D2[j])
+        self.D2[columns] = squared_differences(W, W, np.zeros(len(columns), bool))
         return columns, W, dW_da, dW_db
 
     def __call__(self, theta):
