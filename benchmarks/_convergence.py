@@ -26,6 +26,9 @@ from scipy.stats import rankdata
 
 DEFAULT_CHECKPOINTS = (16, 32, 64)
 _STATS = ("mean", "median")
+# The method whose shortfalls the last table lists and tests.
+REFERENCE = "bayestune"
+N_PERMUTATIONS = 10_000
 
 
 def _parser(description, registry, *, seeds, n_evals):
@@ -188,6 +191,12 @@ def _rank_table(problems, summary, n_evals):
     )
 
 
+def _lowest(values: dict) -> list:
+    """Keys of the lowest values (equal to 4 significant digits: a tie, as printed)."""
+    low = min(values.values())
+    return [k for k, v in values.items() if f"{v:.4g}" == f"{low:.4g}"]
+
+
 def _winner_table(problems, summary, n_evals):
     """The method(s) with the lowest mean and median at each default checkpoint."""
     marks = [c for c in DEFAULT_CHECKPOINTS if c <= n_evals]
@@ -199,16 +208,103 @@ def _winner_table(problems, summary, n_evals):
         for c in marks:
             for stat in _STATS:
                 values = {m: row["best"][c][stat] for m, row in by_method.items()}
-                low = min(values.values())
-                # Equal to 4 significant digits counts as a tie, as in the tables.
-                tied = [m for m, v in values.items() if f"{v:.4g}" == f"{low:.4g}"]
-                cells.append(" = ".join(tied))
+                cells.append(" = ".join(_lowest(values)))
         rows.append(cells)
     title = "### Lowest mean and median at each checkpoint"
     return f"{title}\n\n{_common.markdown_table(headers, rows)}"
 
 
-def _markdown(problems, summary, settings, skipped, extra_notes):
+def permutation_p_value(
+    ours, theirs, statistic, *, n_permutations: int = N_PERMUTATIONS, seed: int = 0
+) -> float:
+    """One-sided permutation p-value of ``statistic(ours) - statistic(theirs)``.
+
+    The share of random relabellings of the pooled runs (the observed one
+    counted in) that put ``ours`` at least as far above ``theirs`` as
+    observed: how often seed luck alone, were both sets of runs from one
+    distribution, would give a gap this large.
+
+    Parameters
+    ----------
+    ours, theirs : array-like of shape (n_runs,)
+        Best value so far of each run, for the method behind and the leader.
+    statistic : callable
+        ``numpy.mean`` or ``numpy.median`` (called with ``axis=1``).
+    n_permutations : int, default=10_000
+    seed : int, default=0
+
+    Returns
+    -------
+    p : float
+        In ``(0, 1]``.
+    """
+    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
+    pooled = np.concatenate([ours, theirs])
+    observed = statistic(ours) - statistic(theirs)
+    rng = np.random.default_rng(seed)
+    relabelled = pooled[np.argsort(rng.random((n_permutations, len(pooled))), axis=1)]
+    k = len(ours)
+    gaps = statistic(relabelled[:, :k], axis=1) - statistic(relabelled[:, k:], axis=1)
+    # A relative tolerance, so gaps equal to the observed one up to rounding count.
+    at_least = gaps >= observed - 1e-12 * max(1.0, abs(observed))
+    return float((np.sum(at_least) + 1) / (n_permutations + 1))
+
+
+def _behind_table(problems, records, summary, n_evals):
+    """Each default-checkpoint cell where another method is lower than REFERENCE."""
+    if REFERENCE not in summary[problems[0].name]:
+        return ""
+    marks = [c for c in DEFAULT_CHECKPOINTS if c <= n_evals]
+    rows = []
+    for problem in problems:
+        by_method = summary[problem.name]
+        runs = {
+            m: np.array(
+                [
+                    np.fmin.accumulate(r["values"])
+                    for r in records
+                    if (r["problem"], r["method"]) == (problem.name, m)
+                ]
+            )
+            for m in by_method
+        }
+        for c in marks:
+            for stat in _STATS:
+                values = {m: row["best"][c][stat] for m, row in by_method.items()}
+                leaders = _lowest(values)
+                if REFERENCE in leaders:
+                    continue
+                leader = min(leaders, key=values.get)
+                p = permutation_p_value(
+                    runs[REFERENCE][:, c - 1],
+                    runs[leader][:, c - 1],
+                    getattr(np, stat),
+                )
+                rows.append(
+                    [
+                        problem.name,
+                        f"{stat} @{c}",
+                        " = ".join(leaders),
+                        values[leader],
+                        values[REFERENCE],
+                        p,
+                    ]
+                )
+    title = f"### Where another method is ahead of {REFERENCE}"
+    if not rows:
+        return f"{title}\n\nNowhere: {REFERENCE} has the lowest value in every cell."
+    note = (
+        "p: one-sided permutation test over the runs "
+        f"({N_PERMUTATIONS:,} relabellings): how often seed luck alone would give "
+        "a gap at least this large if both methods' runs came from one "
+        "distribution. Only a small p (say below 0.05) makes the gap more than "
+        "seed-to-seed noise."
+    )
+    headers = ["problem", "cell", "ahead", "its value", REFERENCE, "p"]
+    return f"{title}\n\n{note}\n\n{_common.markdown_table(headers, rows)}"
+
+
+def _markdown(problems, records, summary, settings, skipped, extra_notes):
     parts = [
         f"Seeds: {settings['seeds']}; evaluations per run: {settings['n_evals']}; "
         "times are mean CPU seconds (one thread) per proposal (tell of the "
@@ -222,7 +318,8 @@ def _markdown(problems, summary, settings, skipped, extra_notes):
     parts += [_problem_table(p, summary, settings["n_evals"]) for p in problems]
     parts.append(_rank_table(problems, summary, settings["n_evals"]))
     parts.append(_winner_table(problems, summary, settings["n_evals"]))
-    return "\n\n".join(parts)
+    parts.append(_behind_table(problems, records, summary, settings["n_evals"]))
+    return "\n\n".join(p for p in parts if p)
 
 
 def _objective_stats(problems):
@@ -297,7 +394,7 @@ def main(name, title, description, registry, *, seeds, n_evals, tiny_problems):
                 for k, v in objective_stats.items()
             )
         )
-    markdown = _markdown(problems, summary, settings, skipped, notes)
+    markdown = _markdown(problems, records, summary, settings, skipped, notes)
     results = {
         "settings": settings,
         "skipped": skipped,
