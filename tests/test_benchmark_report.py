@@ -18,17 +18,25 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 @pytest.fixture(scope="module")
 def convergence():
-    # The benchmarks pin BLAS threads through the environment when imported;
-    # keep that out of the test session.
-    environ, path = dict(os.environ), list(sys.path)
+    # The benchmarks pin BLAS threads through the environment when imported,
+    # and their modules have generic names (problems, peers): keep both out
+    # of the rest of the test session.
+    environ, path, modules = dict(os.environ), list(sys.path), set(sys.modules)
     sys.path.insert(0, str(BENCHMARKS))
     try:
         import _convergence
+
+        yield _convergence
     finally:
         os.environ.clear()
         os.environ.update(environ)
         sys.path[:] = path
-    return _convergence
+        for name in set(sys.modules) - modules:
+            if (
+                getattr(sys.modules[name], "__file__", "")
+                and Path(sys.modules[name].__file__).parent == BENCHMARKS
+            ):
+                del sys.modules[name]
 
 
 def test_permutation_p_value_matches_exact_enumeration(convergence):
