@@ -252,9 +252,9 @@ def permutation_p_value(
 
 def _behind_table(problems, records, summary, n_evals):
     """Each default-checkpoint cell where another method is lower than REFERENCE."""
-    if REFERENCE not in summary[problems[0].name]:
-        return ""
     marks = [c for c in DEFAULT_CHECKPOINTS if c <= n_evals]
+    if REFERENCE not in summary[problems[0].name] or not marks:
+        return ""
     rows = []
     for problem in problems:
         by_method = summary[problem.name]

@@ -370,7 +370,7 @@ def _cholesky_with_jitter(K):
 def _solve_lower(L, B, *, transpose=False):
     """``L^-1 B`` (``L^-T B`` when ``transpose``) for a lower Cholesky factor.
 
-    LAPACK ``trtrs`` directly: scipy's ``solve_triangular`` spends ~50 us a
+    LAPACK ``trtrs`` directly: scipy's ``solve_triangular`` spends 20-50 us a
     call checking its inputs, more than the solve itself for the few rows of
     one acquisition step, which L-BFGS-B asks for dozens of times a proposal.
     A Cholesky factor has a positive diagonal, so the solve cannot fail.

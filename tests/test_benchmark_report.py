@@ -96,3 +96,6 @@ def test_behind_table_lists_only_cells_where_another_method_leads(convergence):
     only_random = [r for r in records if r["method"] == "random"]
     summary = convergence._summarise([problem], ["random"], only_random, 32)
     assert convergence._behind_table([problem], only_random, summary, 32) == ""
+    # Nor in a run shorter than the first checkpoint (the tiny CI run).
+    summary = convergence._summarise([problem], methods, records, 8)
+    assert convergence._behind_table([problem], records, summary, 8) == ""
