@@ -8,7 +8,7 @@ median over seeds. See :mod:`_convergence` for the protocol.
 
 Usage, from the repository root::
 
-    python benchmarks/bench_synthetic.py            # full: 20 seeds x 64 evaluations
+    python benchmarks/bench_synthetic.py            # full: 40 seeds x 64 evaluations
     python benchmarks/bench_synthetic.py --tiny     # smoke run: 1 seed x 8, 2 problems
     python benchmarks/bench_synthetic.py --problems branin hartmann6 --seeds 3
 """
@@ -23,7 +23,7 @@ if __name__ == "__main__":
         "Synthetic benchmark: best value so far",
         __doc__.splitlines()[0],
         SYNTHETIC,
-        seeds=20,
+        seeds=40,
         n_evals=64,
         tiny_problems=("branin", "branin_mixed"),
     )
