@@ -125,18 +125,23 @@ def _run_all(problems, methods, args, log):
     return records
 
 
+def _runs_of(records, problem_name, method):
+    return [r for r in records if (r["problem"], r["method"]) == (problem_name, method)]
+
+
+def _best_so_far(runs):
+    """Array (n_runs, n_evals) of each run's best value so far."""
+    return np.array([np.fmin.accumulate(r["values"]) for r in runs])
+
+
 def _summarise(problems, methods, records, n_evals):
     """Mean and median best-so-far at each checkpoint, per problem and method."""
     summary = {}
     for problem in problems:
         rows = {}
         for method in methods:
-            runs = [
-                r
-                for r in records
-                if (r["problem"], r["method"]) == (problem.name, method)
-            ]
-            best = np.array([np.fmin.accumulate(r["values"]) for r in runs])
+            runs = _runs_of(records, problem.name, method)
+            best = _best_so_far(runs)
             rows[method] = {
                 "best": {
                     c: {
@@ -258,16 +263,7 @@ def _behind_table(problems, records, summary, n_evals):
     rows = []
     for problem in problems:
         by_method = summary[problem.name]
-        runs = {
-            m: np.array(
-                [
-                    np.fmin.accumulate(r["values"])
-                    for r in records
-                    if (r["problem"], r["method"]) == (problem.name, m)
-                ]
-            )
-            for m in by_method
-        }
+        ours = _best_so_far(_runs_of(records, problem.name, REFERENCE))
         for c in marks:
             for stat in _STATS:
                 values = {m: row["best"][c][stat] for m, row in by_method.items()}
@@ -275,10 +271,9 @@ def _behind_table(problems, records, summary, n_evals):
                 if REFERENCE in leaders:
                     continue
                 leader = min(leaders, key=values.get)
+                theirs = _best_so_far(_runs_of(records, problem.name, leader))
                 p = permutation_p_value(
-                    runs[REFERENCE][:, c - 1],
-                    runs[leader][:, c - 1],
-                    getattr(np, stat),
+                    ours[:, c - 1], theirs[:, c - 1], getattr(np, stat)
                 )
                 rows.append(
                     [
