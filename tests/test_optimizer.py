@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from sklearn_bayestune import BayesOptimizer, Categorical, Integer, Real, minimize
 
@@ -177,3 +178,29 @@ def test_told_points_leave_the_pending_set():
         np.testing.assert_array_equal(opt.X_unit[-1], proposal.x)
     assert kinds == ["initial"] * 5
     assert len(opt._pending) == 0
+
+
+def _blas_threads():
+    return [
+        lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+    ]
+
+
+def test_proposals_run_on_one_blas_thread_and_restore_the_setting(monkeypatch):
+    opt = BayesOptimizer({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)}, random_state=0)
+    opt.tell([{"x": 0.1 * i, "y": 0.05 * i} for i in range(6)], list(range(6)))
+    inside = []
+    propose = opt._propose
+
+    def recording(n):
+        inside.append(_blas_threads())
+        return propose(n)
+
+    monkeypatch.setattr(opt, "_propose", recording)
+    with threadpool_limits(limits=2, user_api="blas"):
+        outside = _blas_threads()
+        opt.ask()
+        opt.ask()
+        assert _blas_threads() == outside
+    assert outside and all(n == 2 for n in outside)
+    assert inside == [[1] * len(outside)] * 2
