@@ -61,7 +61,10 @@ def _parser():
         "skopt takes seconds per proposal there)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=None, help="timed rounds (default: 5; --tiny: 2)"
+        "--repeats",
+        type=int,
+        default=None,
+        help="timed rounds (default: 15; --tiny: 2)",
     )
     parser.add_argument(
         "--warmup", type=int, default=1, help="untimed rounds first (default: 1)"
@@ -121,7 +124,7 @@ def _table(methods, ns, timings):
 def main():
     args = _parser().parse_args()
     ns = sorted(args.n or ([12, 20] if args.tiny else DEFAULT_N))
-    repeats = args.repeats or (2 if args.tiny else 5)
+    repeats = args.repeats or (2 if args.tiny else 15)
     if min(ns) < 2 or repeats < 1 or args.warmup < 0:
         raise SystemExit("--n must be >= 2, --repeats >= 1 and --warmup >= 0.")
     methods, skipped = peers.check_methods(args.methods)
