@@ -335,11 +335,13 @@ def test_warm_start_finds_the_cold_optimum():
     D2 = squared_differences(X, X, np.zeros(2, dtype=bool))
     f_cold = neg_log_posterior(cold.theta, D2, y)[0]
     f_warm = neg_log_posterior(warm.theta, D2, y)[0]
-    assert f_warm == pytest.approx(f_cold, abs=2e-2)
     # These data are noiseless: the learned noise sits at NOISE_FLOOR, where its
-    # log is all but unidentified (the posterior is flat along it), so compare
-    # the noise variance the model uses rather than its log.
-    noise = 3
+    # log is all but unidentified. The warm fit stops once an iteration gains
+    # under _WARM_FTOL_NATS, which along that flat direction leaves it 0.013
+    # nats short; compare the noise variance the model uses, not its log, and
+    # the predictions.
+    assert f_warm == pytest.approx(f_cold, abs=2e-2)
+    noise = X.shape[1] + 1  # theta = (log l (d), log sigma2_f, log sigma2_n, m)
     np.testing.assert_allclose(
         np.delete(warm.theta, noise), np.delete(cold.theta, noise), atol=0.1
     )
