@@ -105,5 +105,14 @@ def init_callback_context(search, *, max_subtasks):
 
 
 def real_callback_context(ctx):
-    """``ctx`` when it is a real scikit-learn callback context, else None."""
-    return None if isinstance(ctx, _NullCallbackContext) else ctx
+    """``ctx`` when it is a scikit-learn callback context with callbacks, else None.
+
+    From 1.9 on, a search has a context even without callbacks. Each task
+    would then carry its subcontext, and with it the search object and the
+    parent's table of children, to the workers. That table grows as tasks are
+    made, while joblib's feeder thread may be pickling an earlier task:
+    "RuntimeError: dictionary changed size during iteration".
+    """
+    if isinstance(ctx, _NullCallbackContext) or not getattr(ctx, "_callbacks", True):
+        return None
+    return ctx

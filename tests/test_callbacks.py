@@ -55,3 +55,27 @@ def test_bayes_hooks(n_jobs):
     if n_jobs == 1:  # with workers, hooks run on copies of the search
         for entry in callback.record:
             assert entry["estimator"] is search
+
+
+@pytest.mark.parametrize("with_callback", [False, True])
+def test_tasks_carry_a_context_only_with_callbacks(monkeypatch, with_callback):
+    # A context drags the search and its parent's growing table of children
+    # into every pickled task; without callbacks nothing needs it.
+    import sklearn_bayestune._evaluator as evaluator
+
+    seen = []
+    run_task = evaluator._run_task
+
+    def recording(task, *args):
+        seen.append(task.callback_ctx)
+        return run_task(task, *args)
+
+    monkeypatch.setattr(evaluator, "_run_task", recording)
+    search = GridTuneCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2]}, cv=2
+    )
+    if with_callback:
+        search.set_callbacks(_utils.RecordingCallback())
+    search.fit(X, y)
+    assert len(seen) == 4
+    assert all((ctx is not None) == with_callback for ctx in seen)
