@@ -5,6 +5,7 @@ from sklearn.datasets import load_iris
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_bayestune import BayesTuneCV, GridTuneCV, Integer
+from sklearn_bayestune import _evaluator as evaluator
 
 # The callback API and its test helpers ship with scikit-learn from 1.9 on.
 _utils = pytest.importorskip("sklearn.callback.tests._utils")
@@ -61,8 +62,6 @@ def test_bayes_hooks(n_jobs):
 def test_tasks_carry_a_context_only_with_callbacks(monkeypatch, with_callback):
     # A context drags the search and its parent's growing table of children
     # into every pickled task; without callbacks nothing needs it.
-    import sklearn_bayestune._evaluator as evaluator
-
     seen = []
     run_task = evaluator._run_task
 
