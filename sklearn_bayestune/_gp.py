@@ -49,6 +49,8 @@ R&W: Rasmussen & Williams, Gaussian Processes for Machine Learning (2006).
 Hvarfner et al., Vanilla Bayesian Optimization Performs Great in High
 Dimensions (2024): the dimension-scaled lengthscale prior (its scaling with
 d is kept; its location is lowered, see ``_log_l_loc``).
+Optuna ``optuna/_gp/prior.py``: the 0.1 / l^2 term against short
+lengthscales (``_L_BARRIER``).
 Ginsbourger et al., Kriging is well-suited to parallelize optimization (2010):
 the kriging believer.
 Snoek et al., Input Warping for Bayesian Optimization of Non-stationary
@@ -62,7 +64,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import LinAlgWarning, blas, cho_solve, lapack
-from scipy.optimize import OptimizeWarning, minimize
+from scipy.optimize import OptimizeWarning, brentq, minimize
 
 from ._kernels import (
     kernel_and_grad_x,
@@ -85,6 +87,15 @@ _LOG_SIGNAL_BOUNDS = (math.log(0.05), math.log(20.0))
 _LOG_NOISE_BOUNDS = (math.log(1e-9), math.log(2.0))
 _MEAN_BOUNDS = (-5.0, 5.0)
 _LOG_L_SCALE = 1.0
+# The lengthscale prior is the LogNormal times exp(-_L_BARRIER / l^2), the
+# short-lengthscale term of Optuna's GP prior. The LogNormal alone let the MAP
+# fit settle on lengthscales near 0.05, shorter than the gaps between 30-60
+# points in 5-D: the GP then interpolated Levy-5's ripples, reverted to its
+# prior mean between them, and spent the rest of the run in whichever local
+# minimum it held. The term costs 10 nats at l = 0.1, 0.4 at l = 0.5, so a
+# short lengthscale needs that much evidence. Measured in docs/benchmarks.md
+# (lengthscale prior).
+_L_BARRIER = 0.1
 _LOG_SIGNAL_LOC, _LOG_SIGNAL_SCALE = 0.0, 1.0  # median 1 on standardised y
 # BoTorch's noise prior, LogNormal(-4, 1), widened to scale 3: its mode moves
 # from exp(-5) to exp(-13), next to NOISE_FLOOR. The narrow prior held the
@@ -178,9 +189,10 @@ def prior_mode(d, k=0):
     """Mode of the hyperparameter prior, the default and cold start.
 
     The priors are LogNormal densities on l, sigma2_f and sigma2_n (as BoTorch
-    evaluates them), so their modes in log space are loc - scale^2:
-    l = exp(log(d)/2 - 3/2) (0.55 at d = 6), sigma2_f = exp(-1),
-    sigma2_n = exp(-13); and m = 0.
+    evaluates them), so the modes of sigma2_f and sigma2_n in log space are
+    loc - scale^2: sigma2_f = exp(-1), sigma2_n = exp(-13); m = 0. The barrier
+    exp(-_L_BARRIER / l^2) moves the lengthscales' mode up from
+    exp(log(d)/2 - 3/2), e.g. from 0.55 to 0.77 at d = 6.
 
     Parameters
     ----------
@@ -194,7 +206,20 @@ def prior_mode(d, k=0):
     """
     loc, scale = np.array(_priors(d)).T
     lo, hi = np.array(_bounds(d, k)).T
-    return np.clip(np.concatenate([loc - scale**2, np.zeros(1 + 2 * k)]), lo, hi)
+    mode = loc - scale**2
+    mode[:d] = _log_l_mode(loc[0], scale[0])
+    return np.clip(np.concatenate([mode, np.zeros(1 + 2 * k)]), lo, hi)
+
+
+def _log_l_mode(loc, scale):
+    # Root of the derivative of the negative log prior in t = log l,
+    # (t - loc) / scale^2 + 1 - 2 _L_BARRIER exp(-2t): increasing, negative at
+    # the LogNormal's mode and positive 10 above it.
+    return brentq(
+        lambda t: (t - loc) / scale**2 + 1.0 - 2.0 * _L_BARRIER * math.exp(-2.0 * t),
+        loc - scale**2,
+        loc + 10.0,
+    )
 
 
 def _sample_prior(d, rng, k=0):
@@ -208,14 +233,18 @@ def _sample_prior(d, rng, k=0):
 
 def _neg_log_prior(theta, d):
     # -log p for LogNormal(loc, scale) on x = exp(t): (t - loc)^2 / (2 scale^2)
-    # + t (the 1/x of the density), up to a constant; N(0, 1) on m; a Normal
-    # on the log warp concentrations themselves, so that the identity is the mode.
+    # + t (the 1/x of the density), up to a constant, plus _L_BARRIER / l^2 on
+    # the lengthscales; N(0, 1) on m; a Normal on the log warp concentrations
+    # themselves, so that the identity is the mode.
     loc, scale = np.array(_priors(d)).T
     u = (theta[: d + 2] - loc) / scale
     mean = theta[d + 2]
     w = theta[d + 3 :] / _LOG_WARP_SCALE
-    value = 0.5 * (u @ u + mean * mean + w @ w) + theta[: d + 2].sum()
-    return value, np.concatenate([u / scale + 1.0, [mean], w / _LOG_WARP_SCALE])
+    barrier = _L_BARRIER * np.exp(-2.0 * theta[:d])
+    value = 0.5 * (u @ u + mean * mean + w @ w) + theta[: d + 2].sum() + barrier.sum()
+    grad = np.concatenate([u / scale + 1.0, [mean], w / _LOG_WARP_SCALE])
+    grad[:d] -= 2.0 * barrier
+    return value, grad
 
 
 def _inverse_from_cholesky(L):

@@ -19,7 +19,9 @@ scores. Each ``ask`` runs one pipeline:
    observed or pending point. Log-EI is augmented (Huang et al. 2006): it is
    discounted where the latent std is down to the noise level, so a
    deterministic objective whose misfit the GP learns as noise is not
-   re-measured next to its incumbent.
+   re-measured next to its incumbent; noise at the prior's level (under
+   1e-4 of the signal variance) is left out, so a function the GP
+   interpolates is refined.
 
 Initial design size (``n_initial_points=None``): ``clip(d + 1, 10, 20)`` for
 d encoded dimensions, at most a quarter of the budget when one is given
@@ -108,8 +110,8 @@ class BayesOptimizer:
         outside the space are skipped.
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         Log expected improvement (augmented: discounted where one more
-        evaluation would mostly measure noise), upper confidence bound
-        (``beta=2``) or log probability of improvement.
+        evaluation would mostly measure the noise the data show), upper
+        confidence bound (``beta=2``) or log probability of improvement.
     budget : int, default=None
         The number of evaluations planned, used only to size the initial
         design.

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from sklearn_bayestune._acquisition import (
+    AUGMENT_MIN_NOISE_SHARE,
     AcquisitionFunction,
     dlog_h_dz,
     log_expected_improvement,
@@ -116,6 +117,7 @@ class MockGP:
         self.mean, self.std = np.asarray(mean, float), np.asarray(std, float)
         self.y = np.array([0.0])
         self.new_observation_noise_var = 0.0
+        self.signal_var = 1.0
 
     def predict(self, X):
         return self.mean[: len(X)], self.std[: len(X)]
@@ -290,6 +292,25 @@ def test_augmented_log_ei_penalises_replicating_an_observation():
     assert penalty_far > -0.3
     for x in (x_obs[0] + 0.01, np.array([0.37, 0.81])):
         _assert_grad_matches_finite_differences(augmented, x, columns=(0, 1))
+
+
+def test_augmentation_needs_noise_the_data_measured():
+    # A deterministic function the GP interpolates: the learned noise is the
+    # prior's, and log-EI is left plain so that the incumbent can be refined.
+    gp = _fitted_gp()
+    assert gp.new_observation_noise_var < AUGMENT_MIN_NOISE_SHARE * gp.signal_var
+    X = np.vstack([gp.X_train[:3] + 1e-4, np.random.default_rng(9).random((5, 3))])
+    acq = AcquisitionFunction(gp)
+    assert acq.noise_std is None
+    np.testing.assert_array_equal(
+        acq.value(X), AcquisitionFunction(gp, augmented=False).value(X)
+    )
+    # The threshold is on the share of the signal variance the noise takes.
+    for share, augmented in ((0.5, False), (2.0, True)):
+        theta = gp.theta.copy()
+        theta[4] = math.log(share * AUGMENT_MIN_NOISE_SHARE * gp.signal_var)
+        noisier = GaussianProcess(gp.X_train, gp.y, theta, categorical=CATEGORICAL)
+        assert (AcquisitionFunction(noisier).noise_std is not None) == augmented
 
 
 def test_augmentation_applies_to_log_ei_only():

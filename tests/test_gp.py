@@ -248,7 +248,12 @@ def test_fit_is_stable(case):
         assert gp.fit_info.skipped
         mean, std = gp.predict(rng.random((5, d)))
         np.testing.assert_array_equal(mean, 0.0)
-        assert np.all(std > 0.1)
+        # Nothing was learned: between the points the std stays a sizeable
+        # share of the prior's, and far from them it is the prior's.
+        prior_std = math.sqrt(gp.signal_var)
+        assert np.all(std > 0.1 * prior_std)
+        far_std = gp.predict(np.full((1, d), 5.0))[1]
+        np.testing.assert_allclose(far_std, prior_std, rtol=1e-6)
 
 
 @pytest.mark.parametrize("scale", [1e-12, 1e12])
@@ -503,3 +508,36 @@ else:
             gp = fit_gp(X[info.kept], y, categorical=np.array(categorical), rng=rng)
             _check_finite(gp, d, rng)
             _check_finite(gp.condition_on_pending(X[:2]), d, rng)
+
+
+@pytest.mark.parametrize("d", [1, 3, 6, 20])
+def test_prior_mode_is_where_the_prior_peaks(d):
+    theta = prior_mode(d)
+    # Lengthscales, signal and noise variance, mean: zero gradient.
+    grad = _gp._neg_log_prior(theta, d)[1]
+    np.testing.assert_allclose(grad[: d + 3], 0.0, atol=1e-9)
+    # The barrier moves the lengthscales' mode above the LogNormal's.
+    assert np.all(theta[:d] > _gp._log_l_loc(d) - _gp._LOG_L_SCALE**2)
+
+
+def _levy_unit(U):
+    w = 1.0 + (20.0 * U - 11.0) / 4.0  # Levy on [-10, 10]^d, seen in [0, 1]^d
+    ripples = (w[:, :-1] - 1.0) ** 2 * (1.0 + 10.0 * np.sin(np.pi * w[:, :-1] + 1) ** 2)
+    last = (w[:, -1] - 1.0) ** 2 * (1.0 + np.sin(2.0 * np.pi * w[:, -1]) ** 2)
+    return np.sin(np.pi * w[:, 0]) ** 2 + ripples.sum(axis=1) + last
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lengthscale_barrier_keeps_the_gp_off_the_ripples(seed, monkeypatch):
+    # Data as a search gathers them: a random design and a cluster round its
+    # best point. Without the barrier, the MAP fit interpolates the ripples
+    # with a lengthscale shorter than the cluster's spread.
+    rng = np.random.default_rng(seed)
+    X = rng.random((25, 5))
+    best = X[np.argmin(_levy_unit(X))]
+    X = np.vstack([X, np.clip(best + 0.04 * rng.standard_normal((20, 5)), 0, 1)])
+    y, _ = transform_outputs(-_levy_unit(X))
+    shortest = fit_gp(X, y, rng=np.random.default_rng(0)).lengthscales.min()
+    monkeypatch.setattr(_gp, "_L_BARRIER", 0.0)
+    unbarred = fit_gp(X, y, rng=np.random.default_rng(0)).lengthscales.min()
+    assert unbarred < 0.08 and shortest > 0.1
