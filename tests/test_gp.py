@@ -513,13 +513,15 @@ else:
 
 
 @pytest.mark.parametrize("d", [1, 3, 6, 20])
-def test_prior_mode_is_where_the_prior_peaks(d):
+def test_prior_mode_is_where_the_prior_peaks(d, monkeypatch):
     theta = prior_mode(d)
     # Lengthscales, signal and noise variance, mean: zero gradient.
     grad = _gp._neg_log_prior(theta, d)[1]
     np.testing.assert_allclose(grad[: d + 3], 0.0, atol=1e-9)
-    # The barrier moves the lengthscales' mode above the LogNormal's.
-    assert np.all(theta[:d] > _gp._log_l_loc(d) - _gp._LOG_L_SCALE**2)
+    # The barrier leaves the lengthscales' mode where the LogNormal alone has it.
+    np.testing.assert_allclose(np.exp(theta[:d]), np.sqrt(d) * np.exp(-1.5))
+    monkeypatch.setattr(_gp, "_L_BARRIER", 0.0)
+    np.testing.assert_allclose(prior_mode(d), theta)
 
 
 def _levy_unit(U):
