@@ -165,9 +165,10 @@ def _log_l_loc(d):
     # mode at _log_l_mode(d): the derivative of the negative log prior in
     # t = log l, (t - loc) / s^2 + 1 - 2 _L_BARRIER exp(-2t), vanishes there.
     # The barrier only removes the short lengthscales the data cannot
-    # identify. Where it also moved the mode up (to 0.77 at d = 6), the fits
-    # were smoother than the data: Hartmann-6 runs crept towards the optimum
-    # in small steps, 3 of 40 seeds still above -3.0 after 50 evaluations.
+    # identify. Where it also moved the mode up (to 0.77 at d = 6), the early
+    # fits favoured smoother functions: Hartmann-6 runs crept towards the
+    # optimum in small steps, 3 of 40 seeds still above -3.0 after 50
+    # evaluations.
     # Measured in docs/benchmarks.md (lengthscale prior).
     mode = _log_l_mode(d)
     return mode + _LOG_L_SCALE**2 * (1.0 - 2.0 * _L_BARRIER * math.exp(-2.0 * mode))

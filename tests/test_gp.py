@@ -249,9 +249,7 @@ def test_fit_is_stable(case):
         mean, std = gp.predict(rng.random((5, d)))
         np.testing.assert_array_equal(mean, 0.0)
         # Nothing was learned: between the points the std stays a sizeable
-        # share of the prior's, and far from them it is the prior's. (A share,
-        # not a fixed 0.1: the lengthscale barrier's longer prior lengthscales
-        # let points a short way apart share more of their uncertainty.)
+        # share of the prior's, and far from them it is the prior's.
         prior_std = math.sqrt(gp.signal_var)
         assert np.all(std > 0.1 * prior_std)
         far_std = gp.predict(np.full((1, d), 5.0))[1]
