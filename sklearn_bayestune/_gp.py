@@ -168,8 +168,7 @@ def _log_l_loc(d):
     # identify. Where it also moved the mode up (to 0.77 at d = 6), the early
     # fits favoured smoother functions: Hartmann-6 runs crept towards the
     # optimum in small steps, 3 of 40 seeds still above -3.0 after 50
-    # evaluations.
-    # Measured in docs/benchmarks.md (lengthscale prior).
+    # evaluations. Measured in docs/benchmarks.md (lengthscale prior).
     mode = _log_l_mode(d)
     return mode + _LOG_L_SCALE**2 * (1.0 - 2.0 * _L_BARRIER * math.exp(-2.0 * mode))
 
