@@ -86,10 +86,10 @@ class BayesTuneCV(_BaseTuneCV):
         Whether ``cv_results_`` includes training scores.
 
     n_initial_points : int, default=None
-        Candidates from the space-filling initial design (the estimator's
-        current parameters first, when they lie in the space, then a scrambled
-        Sobol set). None: ``clip(d + 1, 10, 20)`` for ``d`` encoded dimensions,
-        at most ``n_iter // 4``.
+        Size of the initial design: the estimator's current parameters first,
+        when they lie in the space, then a scrambled Sobol set for the rest.
+        None: ``clip(d + 1, 10, 20)`` for ``d`` encoded dimensions, at most
+        ``n_iter // 4``.
 
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         The acquisition function.

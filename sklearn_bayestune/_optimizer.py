@@ -101,13 +101,15 @@ class BayesOptimizer:
     direction : {"minimize", "maximize"}, default="minimize"
         Whether smaller or larger told values are better.
     n_initial_points : int, default=None
-        Points from the space-filling initial design before the model is used.
+        Size of the initial design, proposed before the model is used: the
+        ``initial_points`` first, then a scrambled Sobol set for the rest.
         None: ``clip(d + 1, 10, 20)`` for d encoded dimensions, at most
         ``budget // 4`` when ``budget`` is given, and at least 2 and at least
         one per subspace (they are visited in turn).
     initial_points : list of dict, default=None
-        Points to evaluate first (e.g. an estimator's defaults). Points
-        outside the space are skipped.
+        Points to evaluate first (e.g. an estimator's defaults), proposed
+        exactly as given; all of them are, even more than
+        ``n_initial_points``. Points outside the space are skipped.
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         Log expected improvement (augmented: discounted where one more
         evaluation would mostly measure the noise the data show), upper
@@ -182,15 +184,24 @@ class BayesOptimizer:
                 n_initial_points = max(2, min(n_initial_points, budget // 4))
             n_initial_points = max(n_initial_points, self.space.n_subspaces)
         self.n_initial_points = int(n_initial_points)
-        first = [p for p in (initial_points or []) if self.space.contains(p)]
-        rows = [self.space.to_unit(first)] if first else []
-        rows.append(self.space.sample_unit(n_initial_points, self._rng, method="sobol"))
+        # Given points count towards the design (as x0 does in scikit-optimize
+        # and enqueued trials in Optuna); the Sobol set fills the rest.
+        given = [dict(p) for p in (initial_points or []) if self.space.contains(p)]
+        n_sobol = max(self.n_initial_points - len(given), 0)
+        rows = [self.space.to_unit(given)] if given else []
+        if n_sobol:
+            rows.append(self.space.sample_unit(n_sobol, self._rng, method="sobol"))
         rows = np.vstack(rows)
         first_occurrences = np.sort(np.unique(rows, axis=0, return_index=True)[1])
         self._initial_rows = rows[first_occurrences]
+        # A given point is proposed as given, not as decoded from its row.
+        self._initial_params = [
+            given[i] if i < len(given) else None for i in first_occurrences
+        ]
         self._n_initial_used = 0
 
         self._X = np.empty((0, d))
+        self._told_params = []
         self._values = np.empty(0)
         self._noise = np.empty(0)
         self._pending = np.empty((0, d))
@@ -219,9 +230,9 @@ class BayesOptimizer:
 
     @property
     def best_params(self) -> dict | None:
-        """The best observed point (None before any successful observation)."""
+        """The best observed point, as told (None before any successful observation)."""
         index = self._best_index()
-        return None if index is None else self.space.from_unit(self._X[[index]])[0]
+        return None if index is None else dict(self._told_params[index])
 
     @property
     def best_value(self) -> float | None:
@@ -290,6 +301,7 @@ class BayesOptimizer:
             self.space.check_params(p)
         X = self._take_pending(self.space.to_unit(params_list))
         self._X = np.vstack([self._X, X])
+        self._told_params.extend(dict(p) for p in params_list)
         self._values = np.concatenate([self._values, values])
         self._noise = np.concatenate([self._noise, noises])
 
@@ -348,9 +360,10 @@ class BayesOptimizer:
         for _ in range(n):
             if self.space.is_finite and self._n_seen() >= self.space.size:
                 break
-            x, kind, value = self._next_row()
+            x, kind, value, params = self._next_row()
             self._pending = np.vstack([self._pending, x[None]])
-            params = self.space.from_unit(x[None])[0]
+            if params is None:
+                params = self.space.from_unit(x[None])[0]
             proposals.append(Proposal(params, x, kind, value))
         return proposals
 
@@ -368,17 +381,15 @@ class BayesOptimizer:
         while self._n_initial_used < len(self._initial_rows) and len(excluded) < len(
             self._initial_rows
         ):
-            x = self._initial_rows[self._n_initial_used]
+            i = self._n_initial_used
             self._n_initial_used += 1
+            x = self._initial_rows[i]
             if not _contains_row(excluded, x):
-                return x, "initial", math.nan
+                return x, "initial", math.nan, self._initial_params[i]
         model = self._surrogate()
         if model is None:
-            return (
-                random_unseen_point(self.space, self._rng, excluded),
-                "random",
-                math.nan,
-            )
+            x = random_unseen_point(self.space, self._rng, excluded)
+            return x, "random", math.nan, None
         gp, feasibility = model
         if len(self._pending):
             gp = gp.condition_on_pending(self._pending)
@@ -395,7 +406,7 @@ class BayesOptimizer:
             excluded=excluded,
             X_top=self._top_rows(5),
         )
-        return x, self.acquisition, value
+        return x, self.acquisition, value, None
 
     def _top_rows(self, k):
         y = self._maximised(self._values)

@@ -34,6 +34,30 @@ def test_ask_tell_round_trip_and_best():
     assert opt.gp_ is not None
 
 
+def test_given_points_count_towards_the_initial_design_and_come_back_exactly():
+    space = {"x": Real(-2.0, 2.0), "lr": Real(1e-4, 1.0, prior="log-uniform")}
+    given = [{"x": 0.3, "lr": 0.01}, {"x": 5.0, "lr": 0.01}]  # the second is outside
+    opt = BayesOptimizer(
+        space, n_initial_points=4, initial_points=given, random_state=0
+    )
+    proposals = opt.propose(5)
+    assert [p.kind for p in proposals] == ["initial"] * 4 + ["random"]
+    # Not 0.2999999999999998 and 0.010000000000000004, as decoded from the cube.
+    assert proposals[0].params == given[0]
+    # More given points than n_initial_points: all of them, and no Sobol point.
+    many = [{"x": x, "lr": 0.1} for x in (-1.0, 0.0, 1.0)]
+    opt = BayesOptimizer(space, n_initial_points=2, initial_points=many)
+    assert [p.params for p in opt.propose(4)[:3]] == many
+
+
+def test_best_params_are_the_told_values():
+    opt = BayesOptimizer({"lr": Real(1e-4, 1.0, prior="log-uniform")}, random_state=0)
+    opt.tell([{"lr": 0.01}, {"lr": 0.3}], [0.5, 0.7])
+    assert opt.best_params == {"lr": 0.01}
+    opt.best_params["lr"] = 1.0  # a copy: the record is unchanged
+    assert opt.best_params == {"lr": 0.01}
+
+
 def test_lattice_columns_get_a_learned_warp():
     # Integers (and other ordered choices) are warped; reals and categories
     # are not. The warp is what lets k-NN's n_neighbors, whose loss changes
