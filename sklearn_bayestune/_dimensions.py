@@ -1393,6 +1393,15 @@ def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
         dim = Categorical(value)
         dim._check(name, parameter=parameter)
         return dim
+    if type(value).__module__.partition(".")[0] == "skopt":
+        # Its rvs returns a list, so it would pass as a distribution and fail
+        # every fit; the same arguments build our dimensions.
+        raise TypeError(
+            f"Parameter {name!r} in {parameter} is scikit-optimize's {value!r}; "
+            "use sklearn_bayestune's Real, Integer or Categorical, which take "
+            "the same low, high, prior and categories arguments "
+            "(from sklearn_bayestune import Real, Integer, Categorical)."
+        )
     if hasattr(value, "rvs"):
         return value
     hint = ""

@@ -274,9 +274,7 @@ class BayesOptimizer:
         params_list = [params] if single else list(params)
         raw = np.atleast_1d(np.asarray(value, dtype=object))
         try:
-            if any(v is None for v in raw.flat):
-                raise TypeError("None is not a value")
-            values = raw.astype(float)
+            values = np.array([_as_real(v) for v in raw.flat]).reshape(raw.shape)
         except (TypeError, ValueError):
             raise TypeError(
                 "value must be a real number, or one per point (NaN or inf marks "
@@ -457,6 +455,13 @@ class BayesOptimizer:
         return self._model
 
 
+def _as_real(value):
+    """float(value), refusing what float() would parse (strings) or reject."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{value!r} is not a real number")
+    return float(value)
+
+
 def _contains_row(X, x):
     return bool(len(X)) and bool(np.any(np.all(X == x, axis=1)))
 
@@ -515,6 +520,11 @@ def minimize(
     >>> round(result.x["x"], 2)
     0.3
     """
+    if not callable(func):
+        raise TypeError(
+            "func must be a callable that takes a dict of parameters and returns "
+            f"a real number; got {func!r} ({type(func).__name__})."
+        )
     if not _is_positive_int(n_calls):
         raise ValueError(f"n_calls must be a positive int; got {n_calls!r}.")
     optimizer = BayesOptimizer(
@@ -532,7 +542,7 @@ def minimize(
         params = proposals[0].params
         returned = func(params)
         try:
-            value = float(returned)
+            value = _as_real(returned)
         except (TypeError, ValueError):
             raise TypeError(
                 "func must return a real number (NaN for a failed evaluation); "

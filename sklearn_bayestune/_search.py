@@ -472,6 +472,7 @@ def _grid_values(param_grid):
     def values(key, value):
         if not isinstance(value, Dimension):
             return value
+        value._check(key, parameter="param_grid")
         if value.n_choices is None:
             raise ValueError(
                 f"Parameter {key!r} in param_grid: {value!r} has infinitely many "

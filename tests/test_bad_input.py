@@ -113,6 +113,18 @@ class RvsOnly:
         return 1.0
 
 
+class SkoptReal:
+    """Stands for scikit-optimize's Real (not installed with the tests)."""
+
+    __module__ = "skopt.space.space"
+
+    def rvs(self, n_samples=1, random_state=None):
+        return [1.0] * n_samples  # a list even for one sample, as skopt's
+
+    def __repr__(self):
+        return "Real(low=0.01, high=100.0, prior='log-uniform')"
+
+
 # --------------------------------------------------------------------------
 # Search spaces
 # --------------------------------------------------------------------------
@@ -242,6 +254,28 @@ SPACE_CASES = [
         r"Parameter 'C' in param_grid: Real\(0\.1, 1\.0\) has infinitely many values",
         id="space-grid-continuous-real",
     ),
+    pytest.param(
+        fit_grid({"C": Real(10.0, 1.0, step=1.0)}),
+        ValueError,
+        r"^Parameter 'C' in param_grid: Real needs low < high; got low=10",
+        id="space-grid-real-low-above-high",
+    ),
+    pytest.param(
+        fit_grid([{"C": [1.0]}, {"C": Categorical("rbf")}]),
+        TypeError,
+        r"^Parameter 'C' in param_grid: categories must be a list",
+        id="space-grid-list-of-dicts-categorical-str",
+    ),
+    *[
+        pytest.param(
+            fit({"C": SkoptReal()}),
+            TypeError,
+            IN_C[:-2] + r" is scikit-optimize's Real\(low=0\.01, .*\); use "
+            r"sklearn_bayestune's Real, Integer or Categorical",
+            id=f"space-{name}-skopt-dimension",
+        )
+        for name, fit in [("random", fit_random), ("bayes", fit_bayes)]
+    ],
     pytest.param(
         fit_grid({"C": stats.uniform(0, 1)}),
         TypeError,
@@ -1213,6 +1247,12 @@ ASK_TELL_CASES = [
         id="asktell-tell-str-value",
     ),
     pytest.param(
+        tell(POINT, "1"),
+        TypeError,
+        r"value must be a real number, or one per point .*; got '1'",
+        id="asktell-tell-numeric-str-value",
+    ),
+    pytest.param(
         tell(POINT, None),
         TypeError,
         r"value must be a real number, or one per point .*; got None",
@@ -1281,6 +1321,19 @@ ASK_TELL_CASES = [
         r"func must return a real number \(NaN for a failed evaluation\); it "
         r"returned None for \{",
         id="asktell-minimize-func-returns-none",
+    ),
+    pytest.param(
+        lambda: minimize(lambda p: "0.5", SPACE, n_calls=2, random_state=0),
+        TypeError,
+        r"func must return a real number .*; it returned '0\.5' for \{",
+        id="asktell-minimize-func-returns-numeric-str",
+    ),
+    pytest.param(
+        lambda: minimize(5, SPACE),
+        TypeError,
+        r"func must be a callable that takes a dict of parameters and returns a "
+        r"real number; got 5 \(int\)",
+        id="asktell-minimize-func-not-callable",
     ),
 ]
 
