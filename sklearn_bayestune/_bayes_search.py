@@ -272,6 +272,7 @@ feature_names_in_
         """Propose a batch, evaluate it whole, learn, repeat."""
         batch_size = self._batch_size()
         record = evaluate_candidates.record
+        evaluate_candidates.plan(n_iter)
         search_ctx = callback_ctx.subcontext(
             task_name="search", max_subtasks=math.ceil(n_iter / batch_size)
         ).call_on_fit_task_begin(estimator=self)

@@ -169,6 +169,7 @@ class SearchRun:
         self._lock = threading.RLock()
         self._n_done = 0
         self._n_fits = 0
+        self.planned_candidates = 0
         self._best = (-math.inf, None)
         self._since_best = 0
 
@@ -186,19 +187,11 @@ class SearchRun:
         return _ResultsSoFar(self.search, self.record, self.record.n_candidates)
 
     def _evaluate(self, candidate_params, more_results, callback_ctx):
-        n_candidates = len(candidate_params)
-        n_splits = self.record.n_splits
-        if self.search.verbose > 0:
-            print(
-                f"Fitting {n_splits} folds for each of {n_candidates} candidates,"
-                f" totalling {n_candidates * n_splits} fits"
-            )
+        if not self.planned_candidates:
+            self._announce(len(candidate_params))
         self.search._check_settable(candidate_params)
         indices = self.record.add_candidates(candidate_params, more_results)
-        if self.progress is not None:
-            self.progress.update(
-                self._n_fits, total=self.record.n_candidates * n_splits
-            )
+        self._update_progress_total()
         tasks = self._tasks(
             indices, candidate_params, real_callback_context(callback_ctx)
         )
@@ -216,10 +209,36 @@ class SearchRun:
         lock, since joblib may draw tasks from another thread.
         """
         self._on_done = on_done
+        self.plan(n_candidates)
         tasks = self._stream_tasks(
             propose, n_candidates, real_callback_context(callback_ctx)
         )
         self._consume(tasks)
+
+    def plan(self, n_candidates: int) -> None:
+        """Announce how many candidates the searcher means to evaluate in all.
+
+        A searcher that proposes in steps calls it first, so the progress bar
+        shows the whole budget from the start rather than the steps so far.
+        """
+        self.planned_candidates = n_candidates
+        self._announce(n_candidates)
+        self._update_progress_total()
+
+    def _announce(self, n_candidates):
+        if self.search.verbose > 0:
+            n_splits = self.record.n_splits
+            print(
+                f"Fitting {n_splits} folds for each of {n_candidates} candidates,"
+                f" totalling {n_candidates * n_splits} fits"
+            )
+
+    def _update_progress_total(self):
+        if self.progress is not None:
+            n_candidates = max(self.planned_candidates, self.record.n_candidates)
+            self.progress.update(
+                self._n_fits, total=n_candidates * self.record.n_splits
+            )
 
     def _consume(self, tasks):
         first = self.record.n_candidates
@@ -279,8 +298,6 @@ class SearchRun:
                 (candidate,) = self.record.add_candidates(
                     [params], {k: [v] for k, v in more_results.items()}
                 )
-            if self.progress is not None:
-                self.progress.update(self._n_fits, total=n_candidates * n_splits)
             for split in range(n_splits):
                 if not self._may_dispatch():
                     return

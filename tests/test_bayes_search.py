@@ -244,3 +244,16 @@ def test_async_falls_back_to_batches_without_result_streaming():
             SVC(), SVC_SPACE_PLAIN, n_iter=6, cv=3, random_state=0, batch_size="async"
         ).fit(X, y)
     assert len(search.cv_results_["params"]) == 6
+
+
+@pytest.mark.parametrize("batch_size", [None, "async"])
+def test_verbose_announces_the_whole_budget_once(batch_size, capsys):
+    # Not one "Fitting 3 folds for each of 1 candidates" line per step.
+    X, y = IRIS
+    BayesTuneCV(
+        SVC(), SVC_SPACE_PLAIN, n_iter=5, cv=3, verbose=1, batch_size=batch_size
+    ).fit(X, y)
+    announced = [
+        line for line in capsys.readouterr().out.splitlines() if "Fitting" in line
+    ]
+    assert announced == ["Fitting 3 folds for each of 5 candidates, totalling 15 fits"]

@@ -2,8 +2,10 @@ import io
 import sys
 
 import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
 
-from sklearn_bayestune import _progress
+from sklearn_bayestune import BayesTuneCV, GridTuneCV, RandomTuneCV, Real, _progress
 from sklearn_bayestune._progress import ProgressReporter, _format_seconds
 
 
@@ -175,3 +177,26 @@ def test_tqdm_path(monkeypatch):
     assert "12/20" in text
     assert "best=0.75" in text
     assert "left=" in text
+
+
+@pytest.mark.parametrize(
+    "make_search",
+    [
+        lambda est, **kw: GridTuneCV(est, {"C": [0.1, 1.0, 10.0, 100.0]}, **kw),
+        lambda est, **kw: RandomTuneCV(est, {"C": Real(0.1, 100.0)}, n_iter=4, **kw),
+        lambda est, **kw: BayesTuneCV(est, {"C": Real(0.1, 100.0)}, n_iter=4, **kw),
+        lambda est, **kw: BayesTuneCV(
+            est, {"C": Real(0.1, 100.0)}, n_iter=4, batch_size="async", **kw
+        ),
+    ],
+    ids=["grid", "random", "bayes", "bayes-async"],
+)
+def test_search_shows_its_whole_budget_from_the_first_line(
+    make_search, no_tqdm, clock, capsys
+):
+    # A frozen clock shows the first line and the final one only.
+    X, y = load_iris(return_X_y=True)
+    make_search(LogisticRegression(max_iter=200), cv=3, progress=True).fit(X, y)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("fits: 0/12 (0%)")
+    assert lines[-1].startswith("fits: 12/12 (100%)")
