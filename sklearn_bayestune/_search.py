@@ -19,6 +19,7 @@ import os
 import time
 import warnings
 from collections.abc import Mapping
+from inspect import signature
 from numbers import Integral, Real
 
 import joblib
@@ -206,9 +207,16 @@ class _BaseTuneCV(BaseSearchCV):
             progress=progress,
             start=start,
         )
+        # A subclass may define _run_search(self, evaluate_candidates) alone,
+        # as scikit-learn documents it; scikit-learn checks the same way.
+        context = (
+            {"callback_ctx": root_ctx}
+            if "callback_ctx" in signature(self._run_search).parameters
+            else {}
+        )
         try:
             with evaluator, progress:
-                self._run_search(run, callback_ctx=root_ctx)
+                self._run_search(run, **context)
         except KeyboardInterrupt:
             self._recover_from_interrupt(run)
         except TerminatedWorkerError as exc:
@@ -241,6 +249,8 @@ class _BaseTuneCV(BaseSearchCV):
         )
         if run.stop_reason is not None:
             self.stop_reason_ = run.stop_reason
+        elif hasattr(self, "stop_reason_"):
+            del self.stop_reason_  # from an earlier fit that stopped early
         self.cv_results_ = results
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self

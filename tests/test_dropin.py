@@ -330,6 +330,26 @@ def test_clone_params_and_pickle():
     assert restored.best_params_ == search.best_params_
 
 
+@pytest.mark.parametrize(
+    "ours_cls, theirs_cls",
+    [(GridTuneCV, GridSearchCV), (RandomTuneCV, RandomizedSearchCV)],
+)
+def test_subclass_with_the_documented_run_search_signature(ours_cls, theirs_cls):
+    # scikit-learn documents _run_search(self, evaluate_candidates) for custom
+    # searches; no callback_ctx is passed to one that does not take it.
+    def coarse_to_fine(cls):
+        class CoarseToFine(cls):
+            def _run_search(self, evaluate_candidates):
+                results = evaluate_candidates([{"C": 0.01}, {"C": 10.0}])
+                best_C = results["params"][np.argmax(results["mean_test_score"])]["C"]
+                evaluate_candidates([{"C": best_C * 3.0}])
+
+        return CoarseToFine
+
+    args = (SVC(), {"C": [1.0]})
+    fit_both(coarse_to_fine(ours_cls), coarse_to_fine(theirs_cls), *args, cv=3)
+
+
 def test_unknown_parameter_name_is_refused_before_fitting():
     X, y = IRIS
     with pytest.raises(

@@ -134,6 +134,10 @@ def test_callbacks_see_each_candidate_and_can_stop(kind):
     assert clone(make_search(kind, callbacks=[stop_after_three])).callbacks == [
         stop_after_three
     ]
+    # Fitted again without the stop, the object forgets the earlier reason.
+    search.set_params(callbacks=None).fit(X, y)
+    assert len(search.cv_results_["params"]) == 7
+    assert not hasattr(search, "stop_reason_")
 
 
 @pytest.mark.parametrize("kind", ["random", "bayes"])
