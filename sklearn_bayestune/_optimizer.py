@@ -107,9 +107,9 @@ class BayesOptimizer:
         ``budget // 4`` when ``budget`` is given, and at least 2 and at least
         one per subspace (they are visited in turn).
     initial_points : list of dict, default=None
-        Points to evaluate first (e.g. an estimator's defaults), proposed
-        exactly as given; all of them are, even more than
-        ``n_initial_points``. Points outside the space are skipped.
+        Points to evaluate first (e.g. an estimator's defaults), all of them,
+        even more than ``n_initial_points``; their real values are proposed
+        exactly as given. Points outside the space are skipped.
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         Log expected improvement (augmented: discounted where one more
         evaluation would mostly measure the noise the data show), upper
@@ -194,7 +194,7 @@ class BayesOptimizer:
         rows = np.vstack(rows)
         first_occurrences = np.sort(np.unique(rows, axis=0, return_index=True)[1])
         self._initial_rows = rows[first_occurrences]
-        # A given point is proposed as given, not as decoded from its row.
+        # A given point's reals are proposed as given, not as decoded.
         self._initial_params = [
             given[i] if i < len(given) else None for i in first_occurrences
         ]
@@ -358,10 +358,11 @@ class BayesOptimizer:
         for _ in range(n):
             if self.space.is_finite and self._n_seen() >= self.space.size:
                 break
-            x, kind, value, params = self._next_row()
+            x, kind, value, given = self._next_row()
             self._pending = np.vstack([self._pending, x[None]])
-            if params is None:
-                params = self.space.from_unit(x[None])[0]
+            params = self.space.from_unit(x[None])[0]
+            if given is not None:
+                params = _with_given_reals(params, given)
             proposals.append(Proposal(params, x, kind, value))
         return proposals
 
@@ -453,6 +454,19 @@ class BayesOptimizer:
         self._model = (gp, feasibility)
         self.gp_ = gp
         return self._model
+
+
+def _with_given_reals(decoded, given):
+    """``decoded`` with the given value wherever decoding moved a real.
+
+    The round trip through the unit cube rounds a Real (0.3 comes back as
+    0.2999999999999998); elsewhere the decoded value is the space's own (the
+    category ``1`` of ``[0.1, 1, 10]``, not an estimator's default ``1.0``).
+    """
+    return {
+        key: given[key] if isinstance(value, float) and value != given[key] else value
+        for key, value in decoded.items()
+    }
 
 
 def _as_real(value):
