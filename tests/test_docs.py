@@ -1,6 +1,8 @@
-"""Every example in the user guide pages runs and prints what the page says."""
+"""Every example in the user guide pages and docstrings runs and prints what it says."""
 
 import doctest
+import importlib
+import pkgutil
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +39,32 @@ def test_page_examples(page, tmp_path, monkeypatch):
     result = doctest.testfile(
         str(page),
         module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.failed == 0
+
+
+# __main__ runs the demo when imported.
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(
+        importlib.import_module("sklearn_bayestune").__path__, "sklearn_bayestune."
+    )
+    if info.name != "sklearn_bayestune.__main__"
+)
+
+
+@pytest.mark.slow
+@NEWEST_STACK
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples(module, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testmod(
+        importlib.import_module(module),
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert result.failed == 0
