@@ -486,11 +486,21 @@ class _Ordered(Dimension):
                     f"high={_repr_number(self.high)}. Move the bounds into the "
                     "prior's bulk or change the prior."
                 )
-        # On an unbounded side, keep t away from 0 or 1 so ppf stays finite.
+        # Keep t away from 0 or 1 on an unbounded side, so that ppf stays
+        # finite, and at a support end where the prior's density is 0 or
+        # infinite (0 for a lognorm or a gamma): a value the prior never draws,
+        # which breaks log-scale parameters, and the acquisition optimiser
+        # lands on bounds often.
         with np.errstate(all="ignore"):
             ends = self._unwarp(np.array([0.0, 1.0]))
-        self._tmin = 0.0 if np.isfinite(ends[0]) else _EPS
-        self._tmax = 1.0 if np.isfinite(ends[1]) else 1.0 - _EPS
+            singular = [not np.isfinite(end) for end in ends]
+            if self._warp_kind == "cdf" and isinstance(prior.dist, stats.rv_continuous):
+                support = prior.support()
+                density = prior.pdf(support)
+                singular[0] |= a <= support[0] and not 0 < density[0] < np.inf
+                singular[1] |= b >= support[1] and not 0 < density[1] < np.inf
+        self._tmin = _EPS if singular[0] else 0.0
+        self._tmax = 1.0 - _EPS if singular[1] else 1.0
         if not np.isfinite(self._unwarp(np.array([self._tmin, self._tmax]))).all():
             raise ValueError(
                 f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode; "

@@ -352,6 +352,26 @@ def test_unbounded_prior_maps_inside_open_interval():
     assert 0 < u[0] and u[1] < 1
 
 
+@pytest.mark.parametrize(
+    "prior, keeps_ends",
+    [
+        (stats.lognorm(s=1.0), False),  # density 0 at 0
+        (stats.gamma(2.0), False),
+        (stats.gamma(0.5), False),  # density infinite at 0
+        (stats.beta(2.0, 2.0), False),
+        (stats.expon(), True),  # positive density at 0: 0 is a fine value
+        (stats.uniform(0.0, 1.0), True),
+    ],
+)
+def test_support_ends_the_prior_never_draws_are_never_decoded(prior, keeps_ends):
+    dim = as_dimension(prior, "alpha")
+    lo = dim.from_unit([0.0])[0]
+    assert bool(lo == prior.support()[0]) is keeps_ends
+    assert lo >= prior.support()[0] and prior.pdf(lo) > 0
+    # A cut the user chose is proposed exactly.
+    assert Real(0.1, 10.0, prior=prior).from_unit([0.0])[0] == 0.1
+
+
 def test_far_tail_of_a_discrete_prior_snaps_idempotently():
     # Near u = 1 the cells of a Poisson prior are narrower than the float
     # spacing; those values collapse onto the last resolvable one.
