@@ -26,6 +26,7 @@ from sklearn_bayestune._plot import (
     objective,
     parameter_importance,
 )
+from sklearn_bayestune._plot._base import column_names
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -347,16 +348,16 @@ def test_parameter_importance_is_normalised_inverse_squared_lengthscales(searche
     assert values == sorted(values, reverse=True)
 
 
-def test_parameter_importance_names_subspace_columns(searches):
-    importance = parameter_importance(searches["subspaces"])
-    assert set(importance) == {
-        "subspace",
-        "C",
-        "gamma",
-        "kernel (subspace 0)",
-        "kernel (subspace 1)",
-    }
-    assert sum(importance.values()) == pytest.approx(1.0)
+def test_parameter_importance_names_subspace_columns_and_skips_fixed_keys(searches):
+    search = searches["subspaces"]
+    importance = parameter_importance(search)
+    # Each subspace's kernel is a single value: its column has a lengthscale
+    # no data inform, and ranking it would take importance from the others.
+    assert set(importance) == {"subspace", "C", "gamma"}
+    names = ["subspace", "C", "gamma"]
+    columns = [column_names(search.optimizer_.space).index(n) for n in names]
+    relevance = 1.0 / search.optimizer_.gp_.lengthscales[columns] ** 2
+    assert importance == pytest.approx(dict(zip(names, relevance / relevance.sum())))
 
 
 def test_parameter_importance_display(searches):

@@ -137,6 +137,19 @@ def column_names(space) -> list[str]:
     return names
 
 
+def varying_columns(space) -> list[int]:
+    """Encoded columns that take more than one value (the subspace column too).
+
+    A key searched over a single value has a column whose lengthscale the
+    data cannot inform, so it is neither drawn nor ranked.
+    """
+    return [
+        j
+        for j in range(space.n_dims)
+        if space.unit_choices(j) is None or len(space.unit_choices(j)) > 1
+    ]
+
+
 def column_dimension(space, j: int):
     """The dimension encoded in column ``j``, or None for the subspace column."""
     owners, key = space.columns[j]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import check_fitted_bayes, check_matplotlib, column_names
+from ._base import check_fitted_bayes, check_matplotlib, column_names, varying_columns
 
 
 def _importances(optimizer) -> tuple[list[str], np.ndarray]:
-    """(names, importances) of every encoded column, most important first."""
-    relevance = 1.0 / optimizer.gp_.lengthscales**2
+    """(names, importances) of the varying columns, most important first."""
+    columns = varying_columns(optimizer.space)
+    relevance = 1.0 / optimizer.gp_.lengthscales[columns] ** 2
     importances = relevance / relevance.sum()
     order = np.argsort(-importances, kind="stable")
     names = column_names(optimizer.space)
-    return [names[j] for j in order], importances[order]
+    return [names[columns[k]] for k in order], importances[order]
 
 
 def parameter_importance(search) -> dict[str, float]:
@@ -27,7 +28,8 @@ def parameter_importance(search) -> dict[str, float]:
     (automatic relevance determination). It is one number per encoded
     column: a list-of-dicts space adds the column ``"subspace"`` (which
     alternative), and a key encoded differently in several subspaces gets
-    one entry per column, ``"key (subspace s)"``.
+    one entry per column, ``"key (subspace s)"``. A key searched over a
+    single value is left out: the data say nothing about it.
 
     Read it as a rough ranking: it describes the last surrogate fitted (a
     few dozen points at most in a typical search), and a categorical column,

@@ -28,6 +28,7 @@ from ._base import (
     label_matrix,
     matrix_axes,
     select_parameters,
+    varying_columns,
 )
 
 SURROGATE_LABEL = "surrogate score (standardised)"
@@ -281,12 +282,7 @@ class ObjectiveDisplay:
                 )
         space, gp = optimizer.space, optimizer.gp_
         names = column_names(space)
-        varying = [
-            j
-            for j, (_, key) in enumerate(space.columns)
-            if key is not None
-            and (space.unit_choices(j) is None or len(space.unit_choices(j)) > 1)
-        ]
+        varying = [j for j in varying_columns(space) if space.columns[j][1] is not None]
         if not varying:
             raise ValueError(
                 f"{caller} has nothing to draw: every parameter of the search takes "
