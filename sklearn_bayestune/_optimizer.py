@@ -261,7 +261,8 @@ class BayesOptimizer:
             never fed to the surrogate as a score.
         noise : float or list of float, default=None
             Known observation noise variance of each value (e.g. the squared
-            standard error of a cross-validated mean); None when unknown.
+            standard error of a cross-validated mean); None when unknown, or
+            NaN for the points whose noise is unknown.
         """
         single = isinstance(params, Mapping)
         if not single and (
@@ -272,9 +273,8 @@ class BayesOptimizer:
                 f"{params!r} ({type(params).__name__})."
             )
         params_list = [params] if single else list(params)
-        raw = np.atleast_1d(np.asarray(value, dtype=object))
         try:
-            values = np.array([_as_real(v) for v in raw.flat]).reshape(raw.shape)
+            values = _real_array(value)
         except (TypeError, ValueError):
             raise TypeError(
                 "value must be a real number, or one per point (NaN or inf marks "
@@ -285,14 +285,23 @@ class BayesOptimizer:
                 f"tell got {len(params_list)} points and {values.size} values; "
                 "give one value per point."
             )
-        noises = (
-            np.full(len(params_list), np.nan)
-            if noise is None
-            else np.atleast_1d(np.asarray(noise, dtype=float))
-        )
-        if noises.shape != values.shape or np.any(noises[np.isfinite(noises)] < 0):
+        try:
+            noises = (
+                np.full(len(params_list), np.nan)
+                if noise is None
+                else _real_array(noise)
+            )
+        except (TypeError, ValueError):
+            raise TypeError(
+                "noise must be None, a real number or one per point (NaN where "
+                f"unknown); got {noise!r}."
+            ) from None
+        if noises.shape != values.shape or not np.all(
+            np.isnan(noises) | ((noises >= 0) & (noises < np.inf))
+        ):
             raise ValueError(
-                "noise must be None or one non-negative variance per point; "
+                "noise must be None or one finite, non-negative variance per point "
+                "(NaN where unknown); "
                 f"got {noise!r}."
             )
         for p in params_list:
@@ -476,6 +485,12 @@ def _as_real(value):
     return float(value)
 
 
+def _real_array(values):
+    """``values`` (a number or nested lists) as a float array of at least 1-D."""
+    raw = np.atleast_1d(np.asarray(values, dtype=object))
+    return np.array([_as_real(v) for v in raw.flat], dtype=float).reshape(raw.shape)
+
+
 def _contains_row(X, x):
     return bool(len(X)) and bool(np.any(np.all(X == x, axis=1)))
 
@@ -490,8 +505,13 @@ def _transformed_noise(y, noise, transform):
     if not known.any():
         return None
     sd = np.sqrt(np.where(known, noise, 0.0))
-    slope_sd = (transform.apply(y + sd) - transform.apply(y - sd)) / 2.0
-    return np.where(known, slope_sd**2, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope_sd = (transform.apply(y + sd) - transform.apply(y - sd)) / 2.0
+        noise_var = slope_sd**2
+    # A noise the transform cannot carry (it overflows) is as good as no
+    # information: the cap is 100 times the standardised scores' spread.
+    noise_var = np.where(np.isfinite(noise_var), np.minimum(noise_var, 1e4), 1e4)
+    return np.where(known, noise_var, 0.0)
 
 
 def minimize(

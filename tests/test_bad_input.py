@@ -1230,14 +1230,29 @@ ASK_TELL_CASES = [
     pytest.param(
         tell(POINT, 1.0, noise=-1.0),
         ValueError,
-        r"noise must be None or one non-negative variance per point; got -1\.0",
+        r"noise must be None or one finite, non-negative variance per point "
+        r"\(NaN where unknown\); got -1\.0",
         id="asktell-tell-negative-noise",
+    ),
+    pytest.param(
+        tell(POINT, 1.0, noise=math.inf),
+        ValueError,
+        r"noise must be None or one finite, non-negative variance per point .*; "
+        r"got inf",
+        id="asktell-tell-infinite-noise",
     ),
     pytest.param(
         tell(POINT, 1.0, noise=[1.0, 2.0]),
         ValueError,
-        r"noise must be None or one non-negative variance per point",
+        r"noise must be None or one finite, non-negative variance per point",
         id="asktell-tell-noise-wrong-length",
+    ),
+    pytest.param(
+        tell(POINT, 1.0, noise="a"),
+        TypeError,
+        r"noise must be None, a real number or one per point \(NaN where "
+        r"unknown\); got 'a'",
+        id="asktell-tell-str-noise",
     ),
     pytest.param(
         tell(POINT, "bad"),

@@ -182,11 +182,22 @@ def test_tell_errors():
         opt.tell([{"x": 0.5}, {"x": 0.2}], [1.0])
     with pytest.raises(ValueError, match="'x'"):
         opt.tell({"x": 3.0}, 1.0)
-    with pytest.raises(ValueError, match="noise must be None or one non-negative"):
+    with pytest.raises(ValueError, match="noise must be None or one finite, non-neg"):
         opt.tell({"x": 0.5}, 1.0, noise=-1.0)
     with pytest.raises(ValueError, match="n must be a positive int"):
         opt.ask(0)
     assert opt.n_observed == 0
+
+
+def test_a_huge_known_noise_is_no_information_not_a_crash():
+    # Carried through the output transform, a variance of 1e200 overflows;
+    # the point then counts as uninformative, and asking still works.
+    opt = BayesOptimizer({"x": Real(0.0, 1.0)}, n_initial_points=2, random_state=0)
+    xs = [0.2, 0.5, 0.8]
+    opt.tell([{"x": x} for x in xs], [1.0, 0.5, 2.0], noise=[0.01, 1e200, 0.01])
+    assert 0.0 <= opt.ask()["x"] <= 1.0
+    gp = opt.gp_
+    assert gp.noise_var_known[1] == 1e4 and np.all(gp.noise_var_known[[0, 2]] < 1.0)
 
 
 def test_told_points_leave_the_pending_set():
