@@ -387,9 +387,15 @@ def transform_outputs(y):
         y_sorted = np.maximum(y_sorted, lower)
 
     shift = float(np.mean(y))
-    scale = math.sqrt(float((y - shift) @ (y - shift)) / y.size)
     # Relative test: scores of order 1e-12 that vary are not constant.
     magnitude = max(abs(float(y_sorted[0])), abs(float(y_sorted[-1])))
+    with np.errstate(over="ignore", under="ignore"):
+        scale = math.sqrt(float((y - shift) @ (y - shift)) / y.size)
+    if not 0.0 < scale < math.inf and y_sorted[-1] > y_sorted[0]:
+        # Deviations below ~1e-162 or above ~1e154 square out of the float
+        # range: the same standard deviation, computed on y / magnitude.
+        scaled = (y - shift) / magnitude
+        scale = magnitude * math.sqrt(float(scaled @ scaled) / y.size)
     if scale <= max(1e-12 * magnitude, 1e-300):
         return np.zeros_like(y), OutputTransform(
             "constant", kept, lower, n_winsorised, shift, 1.0

@@ -195,7 +195,9 @@ def test_transform_winsorises_the_bad_tail():
     assert np.diff(np.sort(y_t))[1:].min() > 0.05
 
 
-@pytest.mark.parametrize("scale", [1e-12, 1.0, 1e12])
+# 1e-200 and 1e200: the squared deviations leave the float range.
+@pytest.mark.parametrize("scale", [1e-200, 1e-12, 1.0, 1e12, 1e200])
+@pytest.mark.filterwarnings("error")
 def test_transform_is_invariant_to_units(scale):
     y = np.random.default_rng(1).normal(size=25) ** 3
     y_ref, _ = transform_outputs(y)
