@@ -168,6 +168,15 @@ class BayesOptimizer:
             )
         if budget is not None and not _is_positive_int(budget):
             raise ValueError(f"budget must be a positive int or None; got {budget!r}.")
+        if initial_points is not None and (
+            isinstance(initial_points, (Mapping, str, bytes))
+            or not isinstance(initial_points, Iterable)
+            or not all(isinstance(p, Mapping) for p in initial_points)
+        ):
+            raise TypeError(
+                "initial_points must be None or a list of dicts; got "
+                f"{initial_points!r}."
+            )
         self.space = (
             space
             if isinstance(space, SearchSpace)
@@ -225,7 +234,7 @@ class BayesOptimizer:
 
     @property
     def values(self) -> np.ndarray:
-        """Told values, in the user's direction (NaN for failures)."""
+        """Told values, in the user's direction (NaN or inf for failures, as told)."""
         return self._values.copy()
 
     @property
@@ -522,7 +531,9 @@ def minimize(
     n_initial_points: int | None = None,
     acquisition: str = "log_ei",
     random_state=None,
-    callback: Callable[[OptimizeResult], bool | None] | None = None,
+    callback: Callable[[OptimizeResult], bool | None]
+    | Sequence[Callable[[OptimizeResult], bool | None]]
+    | None = None,
 ) -> OptimizeResult:
     """Minimise ``func`` over ``space`` with Bayesian optimisation.
 
@@ -536,9 +547,9 @@ def minimize(
         Number of evaluations of ``func``.
     n_initial_points, acquisition, random_state
         As for :class:`BayesOptimizer`.
-    callback : callable, default=None
-        Called after each evaluation with the result so far; returning True
-        stops the optimisation.
+    callback : callable or list of callables, default=None
+        Called after each evaluation with the result so far; one returning
+        True stops the optimisation (as in scikit-optimize's ``gp_minimize``).
 
     Returns
     -------
@@ -561,6 +572,14 @@ def minimize(
         )
     if not _is_positive_int(n_calls):
         raise ValueError(f"n_calls must be a positive int; got {n_calls!r}.")
+    callbacks = [] if callback is None else [callback]
+    if isinstance(callback, (list, tuple)):
+        callbacks = list(callback)
+    if not all(callable(c) for c in callbacks):
+        raise TypeError(
+            "callback must be None, a callable or a list of callables taking the "
+            f"OptimizeResult so far; got {callback!r}."
+        )
     optimizer = BayesOptimizer(
         space,
         n_initial_points=n_initial_points,
@@ -586,7 +605,8 @@ def minimize(
         x_iters.append(params)
         func_vals.append(value)
         result = _result(optimizer, x_iters, func_vals)
-        if callback is not None and callback(result):
+        # Every callback sees every result, as in scikit-optimize.
+        if any([c(result) for c in callbacks]):
             break
     return _result(optimizer, x_iters, func_vals)
 

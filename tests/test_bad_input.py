@@ -1343,6 +1343,31 @@ ASK_TELL_CASES = [
         r"func must return a real number .*; it returned '0\.5' for \{",
         id="asktell-minimize-func-returns-numeric-str",
     ),
+    *[
+        pytest.param(
+            lambda points=points: optimizer(initial_points=points),
+            TypeError,
+            rf"initial_points must be None or a list of dicts; got {got}",
+            id=f"asktell-initial-points-{name}",
+        )
+        for name, points, got in [
+            ("dict", POINT, r"\{'x': 0\.5"),
+            ("int", 5, "5"),
+            ("list-of-lists", [[0.5, 2, "a"]], r"\[\[0\.5"),
+        ]
+    ],
+    *[
+        pytest.param(
+            lambda callback=callback: minimize(
+                lambda p: 1.0, SPACE, n_calls=2, callback=callback
+            ),
+            TypeError,
+            rf"callback must be None, a callable or a list of callables taking "
+            rf"the OptimizeResult so far; got {got}",
+            id=f"asktell-minimize-callback-{name}",
+        )
+        for name, callback, got in [("int", 5, "5"), ("list-of-int", [print, 5], r"\[")]
+    ],
     pytest.param(
         lambda: minimize(5, SPACE),
         TypeError,

@@ -53,6 +53,25 @@ def test_given_points_count_towards_the_initial_design_and_come_back_exactly():
     assert type(opt.ask()["C"]) is int
 
 
+def test_minimize_calls_every_callback_of_a_list():
+    calls = []
+
+    def record(result):
+        calls.append(len(result.func_vals))
+
+    def stop_at_three(result):
+        return len(result.func_vals) == 3
+
+    result = minimize(
+        lambda p: p["x"] ** 2,
+        {"x": Real(-1.0, 1.0)},
+        n_calls=10,
+        callback=[stop_at_three, record],
+        random_state=0,
+    )
+    assert len(result.func_vals) == 3 and calls == [1, 2, 3]
+
+
 def test_best_params_are_the_told_values():
     opt = BayesOptimizer({"lr": Real(1e-4, 1.0, prior="log-uniform")}, random_state=0)
     opt.tell([{"lr": 0.01}, {"lr": 0.3}], [0.5, 0.7])

@@ -162,7 +162,7 @@ def test_convergence_metric_of_a_multimetric_search():
 def test_convergence_errors():
     with pytest.raises(NotFittedError, match="GridTuneCV instance is not fitted"):
         ConvergenceDisplay.from_estimator(GridTuneCV(SVC(), {"C": [1.0]}))
-    with pytest.raises(TypeError, match="For a cv_results_ dict, use from_cv_results"):
+    with pytest.raises(TypeError, match="from_cv_results takes a cv_results_ dict"):
         ConvergenceDisplay.from_estimator({"mean_test_score": [0.5]})
     with pytest.raises(TypeError, match="For a search, use from_estimator"):
         ConvergenceDisplay.from_cv_results([0.5])
@@ -272,7 +272,9 @@ def test_objective_errors(searches):
     with pytest.raises(ValueError, match="n_points must be an int >= 2"):
         ObjectiveDisplay.from_estimator(searches["bayes"], n_points=1)
     early = BayesTuneCV(SVC(), {"C": LOG_C}, n_iter=2, cv=3, progress=False).fit(*IRIS)
-    with pytest.raises(ValueError, match="none was fitted: all 2 candidates"):
+    with pytest.raises(
+        ValueError, match=r"none was fitted.*this search's 2 candidates ended"
+    ):
         ObjectiveDisplay.from_estimator(early)
 
 

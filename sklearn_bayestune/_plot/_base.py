@@ -62,8 +62,8 @@ def check_cv_results(search, caller: str) -> Mapping:
         )
     raise TypeError(
         f"{caller} needs a fitted search (GridTuneCV, RandomTuneCV, BayesTuneCV "
-        f"or a scikit-learn search); got {type(search).__name__}. For a "
-        "cv_results_ dict, use from_cv_results."
+        f"or a scikit-learn search); got {type(search).__name__}. "
+        "ConvergenceDisplay.from_cv_results takes a cv_results_ dict."
     )
 
 
@@ -103,10 +103,12 @@ def check_fitted_bayes(search, caller: str):
     optimizer = search.optimizer_
     if optimizer.gp_ is None:
         raise ValueError(
-            f"{caller} needs the search's surrogate, but none was fitted: all "
-            f"{optimizer.n_observed} candidates came from the initial design "
-            f"(n_initial_points={optimizer.n_initial_points}) or failed. Fit with "
-            "n_iter larger than n_initial_points."
+            f"{caller} needs the search's surrogate, but none was fitted: one is "
+            "fitted to propose a candidate after the initial design "
+            f"(n_initial_points={optimizer.n_initial_points}) once two candidates "
+            f"have succeeded, and this search's {optimizer.n_observed} candidates "
+            "ended before that. Fit with a larger n_iter (unless the space has "
+            "no more candidates)."
         )
     return optimizer
 
