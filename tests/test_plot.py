@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.svm import SVC
 
 import sklearn_bayestune
-from sklearn_bayestune import BayesTuneCV, GridTuneCV, RandomTuneCV, Real
+from sklearn_bayestune import BayesTuneCV, GridTuneCV, Integer, RandomTuneCV, Real
 from sklearn_bayestune._plot import (
     ConvergenceDisplay,
     EvaluationsDisplay,
@@ -260,6 +260,26 @@ def test_objective_subspaces(searches):
     assert visible_axes(display.axes_) == 3
     with pytest.raises(ValueError, match=r"Unknown parameter 'kernel \(subspace 0\)'"):
         ObjectiveDisplay.from_estimator(search, parameters=["kernel (subspace 0)"])
+
+
+def test_objective_labels_every_parameter_when_pairs_are_hidden():
+    # gamma and degree belong to different subspaces: their pair has no data
+    # and is hidden, and gamma's name moves up from the bottom row.
+    search = BayesTuneCV(
+        SVC(),
+        [
+            {"C": LOG_C, "gamma": LOG_GAMMA},
+            {"C": LOG_C, "degree": Integer(2, 4), "kernel": ["poly"]},
+        ],
+        **BAYES,
+    ).fit(*IRIS)
+    display = ObjectiveDisplay.from_estimator(search, n_points=6)
+    assert display.parameters == ["C", "gamma", "degree"]
+    axes = display.axes_
+    assert not axes[2, 1].get_visible()
+    shown = [ax for ax in axes.ravel() if ax.get_visible()]
+    assert {ax.get_xlabel() for ax in shown} >= set(display.parameters)
+    assert {ax.get_ylabel() for ax in shown} >= {"gamma", "degree"}
 
 
 def test_objective_errors(searches):

@@ -242,25 +242,30 @@ def label_matrix(axes, names, categories, log_scale, diagonal_label: str) -> Non
     """Scales, ticks and labels of a (d, d) matrix of Axes.
 
     Column j shows parameter j on its x axis, row i (below the diagonal)
-    parameter i on its y axis. Parameter names go on the bottom row and the
-    left column; the diagonal's y axis (on the right) reads ``diagonal_label``.
+    parameter i on its y axis. Names and tick labels go on the lowest visible
+    Axes of each column and the leftmost visible one of each row (a pair with
+    no data, e.g. keys of different subspaces, is hidden); the diagonal's y
+    axis (on the right) reads ``diagonal_label``.
     """
     d = len(names)
+    visible = np.array([[axes[i, j].get_visible() for j in range(d)] for i in range(d)])
     for i in range(d):
         for j in range(i + 1):
             ax = axes[i, j]
+            lowest = not visible[i + 1 :, j].any()
             if log_scale[j]:
                 ax.set_xscale("log")
-            set_axis(ax.xaxis, names[j], categories[j], label=i == d - 1)
+            set_axis(ax.xaxis, names[j], categories[j], label=lowest)
             if i == j:
                 ax.yaxis.tick_right()
                 ax.yaxis.set_label_position("right")
                 ax.set_ylabel(diagonal_label)
                 continue
+            if not lowest:
+                ax.tick_params(axis="x", labelbottom=False)
+            leftmost = not visible[i, :j].any()
             if log_scale[i]:
                 ax.set_yscale("log")
-            set_axis(ax.yaxis, names[i], categories[i], label=j == 0)
-            if i < d - 1:
-                ax.tick_params(axis="x", labelbottom=False)
-            if j > 0:
+            set_axis(ax.yaxis, names[i], categories[i], label=leftmost)
+            if not leftmost:
                 ax.tick_params(axis="y", labelleft=False)
