@@ -480,7 +480,8 @@ class Journal:
         if header.get("fingerprint") != self.fingerprint:
             raise ValueError(
                 f"The checkpoint {self.path!r} was written by a different "
-                "search (estimator, search space, data or cross-validation "
+                "search (its estimator, search space, options such as n_iter, "
+                "scoring or random_state, data, fit parameters or cross-validation "
                 f"differ): it was written by {header.get('search')!r} with "
                 f"fingerprint {header.get('fingerprint')!r}, and this search "
                 f"has fingerprint {self.fingerprint!r}. Delete it or pass "

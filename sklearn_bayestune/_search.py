@@ -192,7 +192,7 @@ class _BaseTuneCV(BaseSearchCV):
             pre_dispatch=self.pre_dispatch,
             caller=self,
         )
-        journal = self._open_journal(X, y, splits)
+        journal = self._open_journal(X, y, splits, routed_params)
         progress = ProgressReporter(enabled=self.progress, max_time=self.max_time)
         run = SearchRun(
             self,
@@ -255,7 +255,7 @@ class _BaseTuneCV(BaseSearchCV):
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
 
-    def _open_journal(self, X, y, splits):
+    def _open_journal(self, X, y, splits, routed_params):
         """The checkpoint journal, bound to everything that decides the results."""
         if self.checkpoint is None:
             return None
@@ -264,7 +264,14 @@ class _BaseTuneCV(BaseSearchCV):
             for name, value in self.get_params(deep=False).items()
             if name not in _NOT_FINGERPRINTED
         }
-        parts.update(X=joblib.hash(X), y=joblib.hash(y), splits=joblib.hash(splits))
+        parts.update(
+            X=joblib.hash(X),
+            y=joblib.hash(y),
+            splits=joblib.hash(splits),
+            # e.g. sample_weight, which changes every fold's score
+            fit_params=joblib.hash(dict(routed_params.estimator.fit)),
+            score_params=joblib.hash(dict(routed_params.scorer.score)),
+        )
         return Journal(
             self.checkpoint, fingerprint(**parts), search=type(self).__name__
         )

@@ -124,6 +124,12 @@ def test_checkpoint_of_another_search_is_refused(tmp_path):
         GridTuneCV(SVC(), {"C": [1.0, 100.0]}, cv=3, checkpoint=path).fit(X, y)
     with pytest.raises(ValueError, match="different search"):
         GridTuneCV(SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path).fit(X[:-3], y[:-3])
+    # Fit parameters change every fold's score too.
+    weights = np.linspace(0.5, 2.0, len(y))
+    with pytest.raises(ValueError, match="different search"):
+        GridTuneCV(SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path).fit(
+            X, y, sample_weight=weights
+        )
     # Options that do not change the results may differ.
     GridTuneCV(
         SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path, n_jobs=2, verbose=1

@@ -203,7 +203,8 @@ def test_fingerprint_mismatch_refused(tmp_path):
         ValueError,
         match=(
             r"The checkpoint '.*c.jsonl' was written by a different search "
-            r"\(estimator, search space, data or cross-validation differ\)"
+            r"\(its estimator, search space, options such as n_iter, scoring or "
+            r"random_state, data, fit parameters or cross-validation differ\)"
             r".*Delete it or pass another path."
         ),
     ):
