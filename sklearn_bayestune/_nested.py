@@ -371,6 +371,13 @@ def _check_arguments(search, n_jobs, random_state, params):
             "search with refit=False; set refit=True (with several metrics, "
             "refit=<the metric to select on>)."
         )
+    if getattr(search, "checkpoint", None) is not None:
+        raise ValueError(
+            "The 'search' parameter of nested_cross_validate must have "
+            "checkpoint=None: each outer fold runs its own search on other data, "
+            "so they cannot share one checkpoint file (the second fold would "
+            f"refuse it). Got checkpoint={search.checkpoint!r}."
+        )
     if n_jobs is not None and (
         not isinstance(n_jobs, Integral) or isinstance(n_jobs, bool) or n_jobs == 0
     ):

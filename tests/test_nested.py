@@ -296,6 +296,12 @@ def test_summary_text():
             "must refit its best candidate.*Got a search with refit=False",
         ),
         (
+            dict(search=GridTuneCV(SVC(), {"C": [1]}, checkpoint="search.jsonl")),
+            ValueError,
+            r"must have checkpoint=None: each outer fold runs its own search .* "
+            r"Got checkpoint='search\.jsonl'",
+        ),
+        (
             dict(n_jobs=0),
             ValueError,
             "The 'n_jobs' parameter of nested_cross_validate must be a nonzero "
