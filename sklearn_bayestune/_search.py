@@ -234,16 +234,6 @@ class _BaseTuneCV(BaseSearchCV):
             self._check_refit_for_multimetric(first_test_score)
             refit_metric = self.refit
 
-        self._select_and_refit(
-            results,
-            refit_metric,
-            base_estimator,
-            X,
-            y,
-            routed_params,
-            root_ctx,
-            metadata,
-        )
         self.scorer_ = (
             scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
         )
@@ -251,9 +241,38 @@ class _BaseTuneCV(BaseSearchCV):
             self.stop_reason_ = run.stop_reason
         elif hasattr(self, "stop_reason_"):
             del self.stop_reason_  # from an earlier fit that stopped early
+        # Results first: whatever the refit does, they stay with their best_*.
         self.cv_results_ = results
+        try:
+            self._select_and_refit(
+                results,
+                refit_metric,
+                base_estimator,
+                X,
+                y,
+                routed_params,
+                root_ctx,
+                metadata,
+            )
+        except KeyboardInterrupt:
+            self._abort_refit()
+            return self
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _abort_refit(self):
+        """Ctrl-C during the refit: keep cv_results_ and best_*, as with refit=False."""
+        for stale in ("best_estimator_", "refit_time_", "feature_names_in_"):
+            self.__dict__.pop(stale, None)  # from an earlier fit of this object
+        self.stop_reason_ = "interrupted"
+        warnings.warn(
+            f"{type(self).__name__}: the refit of the best candidate was "
+            "interrupted (KeyboardInterrupt). cv_results_ and best_params_ are "
+            "kept; there is no best_estimator_: refit it yourself, e.g. "
+            "clone(search.estimator).set_params(**search.best_params_).fit(X, y).",
+            SearchInterruptedWarning,
+            stacklevel=3,
+        )
 
     def _open_journal(self, X, y, splits, routed_params):
         """The checkpoint journal, bound to everything that decides the results."""
@@ -381,20 +400,22 @@ class _BaseTuneCV(BaseSearchCV):
         if not self.refit:
             return
         # Clone the parameters too: they may be estimators (a pipeline step).
-        self.best_estimator_ = clone(base_estimator).set_params(
+        best_estimator = clone(base_estimator).set_params(
             **clone(self.best_params_, safe=False)
         )
         refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
-        with refit_ctx.propagate_callback_context(self.best_estimator_):
+        with refit_ctx.propagate_callback_context(best_estimator):
             refit_ctx.call_on_fit_task_begin(
                 estimator=self, X=X, y=y, metadata=metadata
             )
             start = time.time()
             if y is not None:
-                self.best_estimator_.fit(X, y, **routed_params.estimator.fit)
+                best_estimator.fit(X, y, **routed_params.estimator.fit)
             else:
-                self.best_estimator_.fit(X, **routed_params.estimator.fit)
+                best_estimator.fit(X, **routed_params.estimator.fit)
             self.refit_time_ = time.time() - start
+        # Set only once fitted: an interrupted refit leaves no unfitted one.
+        self.best_estimator_ = best_estimator
         if hasattr(self.best_estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
         refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)

@@ -169,6 +169,30 @@ def test_ctrl_c_keeps_what_finished(sigint_raises):
     assert search.predict(X).shape == y.shape
 
 
+class InterruptedRefitSVC(SVC):
+    """Raises KeyboardInterrupt on a fit with all the data (the refit)."""
+
+    def fit(self, X, y, sample_weight=None):
+        if len(y) == len(IRIS[1]):
+            raise KeyboardInterrupt
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_ctrl_c_during_the_refit_keeps_the_results_without_best_estimator():
+    X, y = IRIS
+    search = GridTuneCV(SVC(), {"C": [1.0, 10.0]}, cv=5).fit(X, y)  # a stale refit
+    search.set_params(estimator=InterruptedRefitSVC(), param_grid={"C": C_VALUES})
+    with pytest.warns(SearchInterruptedWarning, match="refit of the best candidate"):
+        search.fit(X, y)
+    assert search.stop_reason_ == "interrupted"
+    assert len(search.cv_results_["params"]) == len(C_VALUES)
+    best = search.cv_results_["params"][search.best_index_]
+    assert best == search.best_params_
+    assert not hasattr(search, "best_estimator_")
+    with pytest.raises(AttributeError):
+        search.predict(X)
+
+
 def test_ctrl_c_before_any_candidate_finished_raises(sigint_raises):
     X, y = IRIS
     with pytest.raises(KeyboardInterrupt):
