@@ -171,6 +171,10 @@ class SearchRecord:
         more = {k: [v[c] for c in candidates] for k, v in self.more_results.items()}
         return [self.params[c] for c in candidates], outputs, more
 
+    def ran_outputs(self, candidates: Sequence[int]) -> list[dict]:
+        """Outputs of the folds of ``candidates`` that ran (not the cancelled)."""
+        return [out for c in candidates for out in self._outputs[c] if out is not None]
+
     @staticmethod
     def _missing(template):
         # A cancelled fold took no time: mean_fit_time stays the time spent

@@ -361,7 +361,8 @@ class _BaseTuneCV(BaseSearchCV):
                 "Were there no candidates?"
             )
         params, out, more_results = record.format_inputs(kept)
-        _warn_or_raise_about_fit_failures(out, self.error_score)
+        # Folds cancelled by early stopping neither failed nor count as fits.
+        _warn_or_raise_about_fit_failures(record.ran_outputs(kept), self.error_score)
         if callable(self.scoring):
             _insert_error_scores(out, self.error_score)
         stopped = np.array([record.status[c] == STOPPED for c in kept])

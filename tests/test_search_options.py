@@ -216,6 +216,21 @@ def test_failed_candidates_with_early_stopping_are_reported():
     assert search.best_params_["C"] >= 1e-3
 
 
+@pytest.mark.parametrize("kind", SEARCHERS)
+def test_every_fit_failing_with_early_stopping_says_so(kind):
+    # Folds the policy cancelled neither failed nor count in the total.
+    class AlwaysFailingSVC(SVC):
+        def fit(self, X, y, sample_weight=None):
+            raise ValueError("refused")
+
+    X, y = IRIS
+    search = make_search(
+        kind, AlwaysFailingSVC(), early_stopping=MedianStoppingPolicy()
+    )
+    with pytest.raises(ValueError, match=r"All the 7 fits failed"):
+        search.fit(X, y)
+
+
 @pytest.mark.parametrize(
     "params, match",
     [
