@@ -278,6 +278,15 @@ class _BaseTuneCV(BaseSearchCV):
         """The checkpoint journal, bound to everything that decides the results."""
         if self.checkpoint is None:
             return None
+        if not isinstance(getattr(self, "random_state", 0), Integral):
+            warnings.warn(
+                f"{type(self).__name__} has a checkpoint but random_state="
+                f"{self.random_state!r}: a resumed search draws other candidates "
+                "and reuses none of the finished fits. Set random_state to an int "
+                "to be able to resume.",
+                UserWarning,
+                stacklevel=3,
+            )
         parts = {
             name: describe(value)
             for name, value in self.get_params(deep=False).items()

@@ -14,7 +14,7 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
 
-from sklearn_bayestune import GridTuneCV
+from sklearn_bayestune import GridTuneCV, RandomTuneCV
 from sklearn_bayestune.exceptions import SearchInterruptedWarning
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +134,23 @@ def test_checkpoint_of_another_search_is_refused(tmp_path):
     GridTuneCV(
         SVC(), {"C": [1.0, 10.0]}, cv=3, checkpoint=path, n_jobs=2, verbose=1
     ).fit(X, y)
+
+
+@pytest.mark.parametrize("random_state", [None, np.random.RandomState(0)])
+def test_checkpoint_without_an_int_seed_warns_that_it_cannot_resume(
+    tmp_path, random_state
+):
+    X, y = load_iris(return_X_y=True)
+    search = RandomTuneCV(
+        SVC(),
+        {"C": [0.1, 1.0, 10.0]},
+        n_iter=2,
+        cv=3,
+        random_state=random_state,
+        checkpoint=tmp_path / "search.jsonl",
+    )
+    with pytest.warns(UserWarning, match="reuses none of the finished fits"):
+        search.fit(X, y)
 
 
 class InterruptOnce(SVC):
