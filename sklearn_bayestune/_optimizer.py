@@ -264,7 +264,10 @@ class BayesOptimizer:
         Parameters
         ----------
         params : dict or list of dict
-            Points of the space (usually from :meth:`ask`).
+            Points of the space (usually from :meth:`ask`). An asked point
+            stays pending (later asks avoid it and model it as a fantasy)
+            until it is told as it was asked: tell the dict ``ask`` returned,
+            not a rounded copy.
         value : float or list of float
             Observed values; NaN (or inf) marks a failed evaluation, which is
             never fed to the surrogate as a score.
