@@ -168,15 +168,7 @@ class BayesOptimizer:
             )
         if budget is not None and not _is_positive_int(budget):
             raise ValueError(f"budget must be a positive int or None; got {budget!r}.")
-        if initial_points is not None and (
-            isinstance(initial_points, (Mapping, str, bytes))
-            or not isinstance(initial_points, Iterable)
-            or not all(isinstance(p, Mapping) for p in initial_points)
-        ):
-            raise TypeError(
-                "initial_points must be None or a list of dicts; got "
-                f"{initial_points!r}."
-            )
+        initial_points = _list_of_dicts(initial_points, "initial_points")
         self.space = (
             space
             if isinstance(space, SearchSpace)
@@ -195,7 +187,7 @@ class BayesOptimizer:
         self.n_initial_points = int(n_initial_points)
         # Given points count towards the design (as x0 does in scikit-optimize
         # and enqueued trials in Optuna); the Sobol set fills the rest.
-        given = [dict(p) for p in (initial_points or []) if self.space.contains(p)]
+        given = [dict(p) for p in initial_points if self.space.contains(p)]
         n_sobol = max(self.n_initial_points - len(given), 0)
         rows = [self.space.to_unit(given)] if given else []
         if n_sobol:
@@ -475,6 +467,17 @@ class BayesOptimizer:
         self._model = (gp, feasibility)
         self.gp_ = gp
         return self._model
+
+
+def _list_of_dicts(points, name):
+    """``points`` (None or an iterable of dicts, a generator too) as a list."""
+    if points is None:
+        return []
+    if not isinstance(points, (Mapping, str, bytes)) and isinstance(points, Iterable):
+        points = list(points)
+        if all(isinstance(p, Mapping) for p in points):
+            return points
+    raise TypeError(f"{name} must be None or a list of dicts; got {points!r}.")
 
 
 def _with_given_reals(decoded, given):

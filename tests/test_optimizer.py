@@ -48,6 +48,9 @@ def test_given_points_count_towards_the_initial_design_and_come_back_exactly():
     many = [{"x": x, "lr": 0.1} for x in (-1.0, 0.0, 1.0)]
     opt = BayesOptimizer(space, n_initial_points=2, initial_points=many)
     assert [p.params for p in opt.propose(4)[:3]] == many
+    # A generator of points is read once, not exhausted by the type check.
+    opt = BayesOptimizer(space, n_initial_points=2, initial_points=iter(many))
+    assert [p.params for p in opt.propose(3)] == many
     # A category is the space's own object, not an equal value given for it.
     opt = BayesOptimizer({"C": [0.1, 1, 10]}, initial_points=[{"C": 1.0}])
     assert type(opt.ask()["C"]) is int
