@@ -9,7 +9,7 @@ after 16, 32 and 64 evaluations, mean and median over seeds. See
 
 Usage, from the repository root::
 
-    python benchmarks/bench_sklearn.py              # full: 20 seeds x 64 evaluations
+    python benchmarks/bench_sklearn.py              # full: 30 seeds x 64 evaluations
     python benchmarks/bench_sklearn.py --tiny       # smoke run: 1 seed x 8, 2 problems
     python benchmarks/bench_sklearn.py --problems svc_breast knn_wine --seeds 3
 """
@@ -24,7 +24,7 @@ if __name__ == "__main__":
         "scikit-learn benchmark: best cross-validated loss so far",
         __doc__.splitlines()[0],
         SKLEARN,
-        seeds=20,
+        seeds=30,
         n_evals=64,
         tiny_problems=("elasticnet_diabetes", "knn_wine"),
     )
