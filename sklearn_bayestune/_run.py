@@ -169,6 +169,7 @@ class SearchRun:
         self._lock = threading.RLock()
         self._n_done = 0
         self._n_fits = 0
+        self._n_skipped = 0
         self.planned_candidates = 0
         self._best = (-math.inf, None)
         self._since_best = 0
@@ -236,9 +237,13 @@ class SearchRun:
     def _update_progress_total(self):
         if self.progress is not None:
             n_candidates = max(self.planned_candidates, self.record.n_candidates)
-            self.progress.update(
-                self._n_fits, total=n_candidates * self.record.n_splits
-            )
+            total = n_candidates * self.record.n_splits - self._n_skipped
+            self.progress.update(self._n_fits, total=total)
+
+    def _skip_fold(self):
+        """A fold of a candidate the policy stopped: it will never run."""
+        self._n_skipped += 1
+        self._update_progress_total()
 
     def _consume(self, tasks):
         first = self.record.n_candidates
@@ -275,7 +280,7 @@ class SearchRun:
             candidate = indices[position]
             if not self._may_dispatch():
                 return
-            if self.record.is_running(candidate):  # else stopped by the policy
+            if self.record.is_running(candidate):
                 yield self._task(
                     candidate,
                     split,
@@ -284,6 +289,8 @@ class SearchRun:
                     callback_ctx,
                     task_id=position * n_splits + split,
                 )
+            else:
+                self._skip_fold()
 
     def _stream_tasks(self, propose, n_candidates, callback_ctx):
         """Folds of one candidate after another, proposing each when needed."""
@@ -310,6 +317,8 @@ class SearchRun:
                         callback_ctx,
                         task_id=candidate * n_splits + split,
                     )
+                else:
+                    self._skip_fold()
 
     def _may_dispatch(self):
         """False once the search is asked to stop or its time budget is spent."""

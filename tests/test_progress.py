@@ -1,11 +1,20 @@
 import io
 import sys
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
 
-from sklearn_bayestune import BayesTuneCV, GridTuneCV, RandomTuneCV, Real, _progress
+from sklearn_bayestune import (
+    BayesTuneCV,
+    GridTuneCV,
+    MedianStoppingPolicy,
+    RandomTuneCV,
+    Real,
+    _progress,
+)
 from sklearn_bayestune._progress import ProgressReporter, _format_seconds
 
 
@@ -200,3 +209,21 @@ def test_search_shows_its_whole_budget_from_the_first_line(
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("fits: 0/12 (0%)")
     assert lines[-1].startswith("fits: 12/12 (100%)")
+
+
+def test_folds_stopped_by_the_policy_leave_the_total(no_tqdm, clock, capsys):
+    # The bar ends at 100 %: folds the policy cancelled are not still due.
+    X, y = load_iris(return_X_y=True)
+    search = GridTuneCV(
+        SVC(),
+        {"C": [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]},
+        cv=5,
+        early_stopping=MedianStoppingPolicy(),
+        progress=True,
+    ).fit(X, y)
+    n_fits = np.isfinite(
+        [search.cv_results_[f"split{k}_test_score"] for k in range(5)]
+    ).sum()
+    assert n_fits < 7 * 5
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(f"fits: {n_fits}/{n_fits} (100%)")
