@@ -196,7 +196,7 @@ class SearchRun:
         tasks = self._tasks(
             indices, candidate_params, real_callback_context(callback_ctx)
         )
-        self._consume(tasks)
+        self._consume(tasks, first=indices.start)
 
     def stream(self, propose, n_candidates, *, on_done, callback_ctx=None):
         """Evaluate candidates proposed one at a time, when a worker is free.
@@ -214,7 +214,7 @@ class SearchRun:
         tasks = self._stream_tasks(
             propose, n_candidates, real_callback_context(callback_ctx)
         )
-        self._consume(tasks)
+        self._consume(tasks, first=self.record.n_candidates)
 
     def plan(self, n_candidates: int) -> None:
         """Announce how many candidates the searcher means to evaluate in all.
@@ -245,14 +245,14 @@ class SearchRun:
         self._n_skipped += 1
         self._update_progress_total()
 
-    def _consume(self, tasks):
-        first = self.record.n_candidates
+    def _consume(self, tasks, *, first):
         try:
             for result in self.evaluator.run(tasks):
                 with self._lock:
                     self._on_result(result)
         finally:
-            # Whatever did not run (budget, stop, interruption) is cancelled.
+            # Whatever did not run (budget, stop, interruption) is cancelled:
+            # the candidates added from ``first`` on that are still running.
             for c in range(first, self.record.n_candidates):
                 self.record.set_status(c, CANCELLED)
 

@@ -3,6 +3,7 @@
 import os
 import signal
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -138,6 +139,29 @@ def test_callbacks_see_each_candidate_and_can_stop(kind):
     search.set_params(callbacks=None).fit(X, y)
     assert len(search.cv_results_["params"]) == 7
     assert not hasattr(search, "stop_reason_")
+
+
+def test_a_stop_mid_batch_tells_the_optimizer_only_what_ran():
+    # The batch's other candidates never ran: they are cancelled, not told
+    # to the surrogate as scores (a mean of no folds) or as failures.
+    X, y = IRIS
+    search = BayesTuneCV(
+        SVC(),
+        {"C": loguniform(1e-3, 1e2)},
+        n_iter=8,
+        n_initial_points=4,
+        cv=3,
+        batch_size=4,
+        random_state=0,
+        callbacks=[lambda result: result.n_done == 1],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.fit(X, y)
+    assert search.stop_reason_ == "callback"
+    assert len(search.cv_results_["params"]) == 1
+    assert search.optimizer_.n_observed == 1
+    assert np.isfinite(search.optimizer_.values).all()
 
 
 @pytest.mark.parametrize("kind", ["random", "bayes"])
