@@ -53,7 +53,10 @@ class FoldTask:
 
 @dataclass(frozen=True)
 class FoldResult:
-    """What one task produced: the dict returned by ``_fit_and_score``."""
+    """What one task produced: the dict returned by ``_fit_and_score``.
+
+    ``replayed`` marks an output read back from a checkpoint, not fitted.
+    """
 
     candidate: int
     split: int

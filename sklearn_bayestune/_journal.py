@@ -3,7 +3,7 @@
 A search given ``checkpoint="path"`` appends every finished (candidate, split)
 fit to a :class:`Journal` as it completes. Run again with the same arguments
 after an interruption (Ctrl-C, ``kill -9``, a lost node), the search replays
-its proposals deterministically and, for each task whose entry is in the
+its proposals deterministically and, for each fold whose entry is in the
 journal with the same parameters, takes the stored result instead of fitting.
 The journal therefore never rebuilds parameter values: it stores a canonical
 key of them (:func:`params_key`) only to compare.
@@ -18,9 +18,17 @@ header::
      "fingerprint": "<sha256 hex>", "search": "<class name>",
      "created": "<ISO 8601 time>"}
 
-then one line per finished fold::
+then, in the order the search handled them, one line per candidate when it
+is added (proposed) and one per finished fold::
 
+    {"candidate": 3, "params": "<params_key>"}
     {"candidate": 3, "split": 1, "params": "<params_key>", "out": {...}}
+
+The order is what lets a resumed search take the same decisions again: which
+candidate an asynchronous search proposed while which folds were running,
+and which candidates a stopping policy stopped, depend on the order in which
+folds finished, which differs between runs with several workers. Version 1
+files hold fold lines only; they are still read.
 
 ``out`` is the dict returned by scikit-learn's ``_fit_and_score``. Standard
 JSON has no NaN or infinity, so a non-finite float is written as a tagged
@@ -48,12 +56,14 @@ import json
 import math
 import os
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import joblib
 import numpy as np
 
 FORMAT = "sklearn-bayestune-checkpoint"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # Tags for values standard JSON cannot hold. A real dict that looks like a tag
 # is wrapped in ``{_DICT: ...}`` when written, so decoding is unambiguous.
@@ -274,12 +284,26 @@ def fingerprint(**parts: str) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+class Entry(NamedTuple):
+    """One line of a journal after its header.
+
+    A candidate line (the candidate was added) has ``split`` and ``out`` None;
+    a fold line holds the fold's ``_fit_and_score`` output.
+    """
+
+    candidate: int
+    params: str
+    split: int | None = None
+    out: dict | None = None
+
+
 class Journal:
     """An append-only JSON-lines record of the finished fits of one search.
 
     Call :meth:`load` first: it creates the file, or reads it and prepares it
-    for appending; then :meth:`append` each finished fit, and :meth:`close`
-    (or use the journal as a context manager).
+    for appending; then :meth:`append_candidate` each candidate as it is
+    added and :meth:`append` each finished fit, and :meth:`close` (or use the
+    journal as a context manager).
 
     Parameters
     ----------
@@ -300,8 +324,9 @@ class Journal:
     Notes
     -----
     One process writes a journal at a time; two searches sharing one path
-    interleave their lines and the file is refused on the next load. When an
-    entry for the same (candidate, split) occurs twice, the last one wins.
+    interleave their lines and the file is refused on the next load. A
+    candidate index occurs more than once when a resumed search proposed
+    another candidate there; its lines keep each one's parameters key.
 
     Examples
     --------
@@ -310,11 +335,14 @@ class Journal:
     >>> path = os.path.join(tempfile.mkdtemp(), "search.jsonl")
     >>> with Journal(path, "f00d", search="GridTuneCV") as journal:
     ...     journal.load()
+    ...     journal.append_candidate(0, params_key({"C": 1}))
     ...     journal.append(0, 0, params_key({"C": 1}), {"test_scores": 0.5})
-    {}
+    []
     >>> with Journal(path, "f00d", search="GridTuneCV") as journal:
-    ...     journal.load()
-    {(0, 0): ('{"C": 1}', {'test_scores': 0.5})}
+    ...     for entry in journal.load():
+    ...         print(entry)
+    Entry(candidate=0, params='{"C": 1}', split=None, out=None)
+    Entry(candidate=0, params='{"C": 1}', split=0, out={'test_scores': 0.5})
     """
 
     def __init__(self, path, fingerprint: str, *, search: str):
@@ -329,14 +357,14 @@ class Journal:
     def __exit__(self, *exc_info):
         self.close()
 
-    def load(self) -> dict[tuple[int, int], tuple[str, dict]]:
+    def load(self) -> list[Entry]:
         """Read the journal, creating it if needed, and open it for appending.
 
         Returns
         -------
-        entries : dict
-            Maps ``(candidate, split)`` to ``(params key, out)`` for every
-            complete entry; empty for a new file.
+        entries : list of Entry
+            Every complete line after the header, in file order; empty for a
+            new file.
 
         Raises
         ------
@@ -375,6 +403,10 @@ class Journal:
             self._file.seek(valid_size)
         return entries
 
+    def append_candidate(self, candidate: int, params: str) -> None:
+        """Write that a candidate was added, with its :func:`params_key`."""
+        self._write_line({"candidate": int(candidate), "params": params})
+
     def append(self, candidate: int, split: int, params: str, out: dict) -> None:
         """Write one finished fit and flush it.
 
@@ -392,11 +424,6 @@ class Journal:
             ``n_test_samples``, ``fit_time``, ``score_time`` and
             ``fit_error`` (a str or None). Floats may be NaN or infinite.
         """
-        if self._file is None:
-            raise RuntimeError(
-                "The journal is not open: call Journal.load() before append(), "
-                "and do not append after close()."
-            )
         entry = {
             "candidate": int(candidate),
             "split": int(split),
@@ -421,6 +448,11 @@ class Journal:
         }
 
     def _write_line(self, obj: dict) -> None:
+        if self._file is None:
+            raise RuntimeError(
+                "The journal is not open: call Journal.load() before append(), "
+                "and do not append after close()."
+            )
         line = json.dumps(obj, allow_nan=False, ensure_ascii=True) + "\n"
         self._file.write(line.encode("ascii"))
         self._file.flush()
@@ -438,20 +470,12 @@ class Journal:
         if not complete:
             if partial and not _is_prefix_of_header(partial):
                 self._refuse_not_checkpoint()
-            return {}, 0
+            return [], 0
         self._check_header(complete[0])
-        entries = {}
+        entries = []
         for number, line in enumerate(complete[1:], start=2):
             try:
-                entry = json.loads(line)
-                key = (entry["candidate"], entry["split"])
-                value = (entry["params"], _decode_out(entry["out"]))
-                if not (
-                    all(type(i) is int for i in key)
-                    and isinstance(value[0], str)
-                    and isinstance(value[1], dict)
-                ):
-                    raise TypeError("wrong field types")
+                entries.append(_parse_entry(json.loads(line)))
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(
                     f"Line {number} of the checkpoint {self.path!r} is not a "
@@ -459,7 +483,6 @@ class Journal:
                     "searches at once. Delete it (its fits will be run again) "
                     "or pass another path to the 'checkpoint' parameter."
                 ) from exc
-            entries[key] = value
         return entries, len(data) - len(partial)
 
     def _check_header(self, line: bytes) -> None:
@@ -469,13 +492,13 @@ class Journal:
             header = None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             self._refuse_not_checkpoint()
-        if header.get("version") != VERSION:
+        if header.get("version") not in READABLE_VERSIONS:
             raise ValueError(
                 f"The checkpoint {self.path!r} has format version "
                 f"{header.get('version')!r}; this version of sklearn-bayestune "
-                f"reads version {VERSION} only. Delete it, pass another path to "
-                "the 'checkpoint' parameter, or resume with the version of "
-                "sklearn-bayestune that wrote it."
+                f"reads versions {READABLE_VERSIONS[0]} to {VERSION}. Delete it, "
+                "pass another path to the 'checkpoint' parameter, or resume with "
+                "the version of sklearn-bayestune that wrote it."
             )
         if header.get("fingerprint") != self.fingerprint:
             raise ValueError(
@@ -496,6 +519,21 @@ class Journal:
             f'"format": "{FORMAT}"). Pass another path; the file was left '
             "unchanged."
         )
+
+
+def _parse_entry(line) -> Entry:
+    """An :class:`Entry` from a decoded line; TypeError or KeyError if malformed."""
+    if "split" in line:
+        entry = Entry(
+            line["candidate"], line["params"], line["split"], _decode_out(line["out"])
+        )
+        valid = type(entry.split) is int and isinstance(entry.out, dict)
+    else:
+        entry = Entry(line["candidate"], line["params"])
+        valid = True
+    if not (valid and type(entry.candidate) is int and isinstance(entry.params, str)):
+        raise TypeError("wrong field types")
+    return entry
 
 
 def _is_prefix_of_header(data: bytes) -> bool:

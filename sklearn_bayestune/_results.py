@@ -136,6 +136,10 @@ class SearchRecord:
     def is_running(self, candidate: int) -> bool:
         return self.status[candidate] == RUNNING
 
+    def is_finished(self, candidate: int, split: int) -> bool:
+        """Whether the fold ``split`` of ``candidate`` has its output."""
+        return bool(self._finished[candidate, split])
+
     def score_table(self) -> tuple[np.ndarray, np.ndarray]:
         """(scores, finished), each (n_candidates, n_splits), of the optimised metric.
 

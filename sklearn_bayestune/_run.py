@@ -16,8 +16,11 @@ stream of (candidate, fold) tasks and handles each finished fold as it comes:
 
 Because tasks are produced lazily, joblib asks for the next one only when a
 worker is free, so a stop takes effect after at most ``pre_dispatch`` tasks.
-On resume, tasks found in the journal with the same parameters are replayed
-instead of fitted, in the same order, so the same decisions are taken again.
+On resume, the journal's entries are replayed instead of fitted, in the
+order the interrupted run handled them: its candidates are proposed again at
+the same points and its folds handed in in the same order, so a stopping
+policy and an asynchronous searcher take the same decisions again, whatever
+order the folds finished in. A fold replays only under the same parameters.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
@@ -32,7 +36,7 @@ from itertools import product
 import numpy as np
 
 from ._compat import real_callback_context
-from ._evaluator import FoldTask
+from ._evaluator import FoldResult, FoldTask
 from ._journal import params_key
 from ._results import CANCELLED, COMPLETE, STOPPED
 
@@ -128,9 +132,9 @@ class SearchRun:
         Each is called with a :class:`CandidateResult`; a truthy return stops
         the search.
     journal : Journal or None
-        Receives every fold that is fitted.
-    replay : dict or None
-        ``(candidate, split) -> (params key, out)`` from the journal.
+        Receives every candidate added and every fold fitted.
+    replay : list of Entry or None
+        The journal's entries, in file order (``Journal.load``).
     progress : ProgressReporter or None
     start : float
         ``time.monotonic()`` at the start of ``fit``.
@@ -158,7 +162,17 @@ class SearchRun:
         self.patience = patience
         self.callbacks = list(callbacks or ())
         self.journal = journal
-        self.replay = replay or {}
+        self._replay_log = list(replay or ())
+        # Fold entries by candidate, with their position in the file.
+        self._replay_folds = defaultdict(list)
+        for position, entry in enumerate(self._replay_log):
+            if entry.split is not None:
+                self._replay_folds[entry.candidate].append((position, entry))
+        self._journaled_candidates = {
+            (entry.candidate, entry.params)
+            for entry in self._replay_log
+            if entry.split is None
+        }
         self.progress = progress
         self.start = time.monotonic() if start is None else start
         self.deadline = None if max_time is None else self.start + max_time
@@ -191,12 +205,13 @@ class SearchRun:
         if not self.planned_candidates:
             self._announce(len(candidate_params))
         self.search._check_settable(candidate_params)
-        indices = self.record.add_candidates(candidate_params, more_results)
-        self._update_progress_total()
+        indices = self._add_candidates(candidate_params, more_results)
         tasks = self._tasks(
             indices, candidate_params, real_callback_context(callback_ctx)
         )
-        self._consume(tasks, first=indices.start)
+        self._consume(
+            tasks, first=indices.start, replay=lambda: self._replay_folds_of(indices)
+        )
 
     def stream(self, propose, n_candidates, *, on_done, callback_ctx=None):
         """Evaluate candidates proposed one at a time, when a worker is free.
@@ -214,7 +229,11 @@ class SearchRun:
         tasks = self._stream_tasks(
             propose, n_candidates, real_callback_context(callback_ctx)
         )
-        self._consume(tasks, first=self.record.n_candidates)
+        self._consume(
+            tasks,
+            first=self.record.n_candidates,
+            replay=lambda: self._replay_stream(propose, n_candidates),
+        )
 
     def plan(self, n_candidates: int) -> None:
         """Announce how many candidates the searcher means to evaluate in all.
@@ -245,8 +264,15 @@ class SearchRun:
         self._n_skipped += 1
         self._update_progress_total()
 
-    def _consume(self, tasks, *, first):
+    def _consume(self, tasks, *, first, replay):
+        """Replay the journal, run ``tasks``, handle each result as it comes.
+
+        Everything happens in this thread, the journal's results and user
+        callbacks included; joblib may draw ``tasks`` from another.
+        """
         try:
+            with self._lock:
+                replay()
             for result in self.evaluator.run(tasks):
                 with self._lock:
                     self._on_result(result)
@@ -280,6 +306,8 @@ class SearchRun:
             candidate = indices[position]
             if not self._may_dispatch():
                 return
+            if self.record.is_finished(candidate, split):
+                continue
             if self.record.is_running(candidate):
                 yield self._task(
                     candidate,
@@ -293,21 +321,27 @@ class SearchRun:
                 self._skip_fold()
 
     def _stream_tasks(self, propose, n_candidates, callback_ctx):
-        """Folds of one candidate after another, proposing each when needed."""
+        """Folds of one candidate after another, proposing each when needed.
+
+        Candidates proposed while replaying the journal come first. A fold
+        the journal holds for a candidate proposed here is replayed through
+        the evaluator, so its result is handled in the consuming thread.
+        """
         n_splits = self.record.n_splits
-        while self._may_dispatch() and self.record.n_candidates < n_candidates:
-            with self._lock:
-                proposal = propose()
-                if proposal is None:
+        candidate = 0
+        while self._may_dispatch():
+            if candidate == self.record.n_candidates:
+                if candidate >= n_candidates:
                     return
-                params, more_results = proposal
-                self.search._check_settable([params])
-                (candidate,) = self.record.add_candidates(
-                    [params], {k: [v] for k, v in more_results.items()}
-                )
+                with self._lock:
+                    if self._propose(propose) is None:
+                        return
+            params = self.record.params[candidate]
             for split in range(n_splits):
                 if not self._may_dispatch():
                     return
+                if self.record.is_finished(candidate, split):
+                    continue
                 if self.record.is_running(candidate):
                     yield self._task(
                         candidate,
@@ -316,9 +350,81 @@ class SearchRun:
                         (candidate, n_candidates),
                         callback_ctx,
                         task_id=candidate * n_splits + split,
+                        replay=self._journaled_out(candidate, split),
                     )
                 else:
                     self._skip_fold()
+            candidate += 1
+
+    def _propose(self, propose):
+        """Add the candidate ``propose()`` returns; its index, or None at the end."""
+        proposal = propose()
+        if proposal is None:
+            return None
+        params, more_results = proposal
+        self.search._check_settable([params])
+        (candidate,) = self._add_candidates(
+            [params], {k: [v] for k, v in more_results.items()}
+        )
+        return candidate
+
+    def _add_candidates(self, candidate_params, more_results):
+        indices = self.record.add_candidates(candidate_params, more_results)
+        self._update_progress_total()
+        if self.journal is not None:
+            for c in indices:
+                key = self._key(c)
+                if (c, key) not in self._journaled_candidates:
+                    self.journal.append_candidate(c, key)
+        return indices
+
+    # -- replay ---------------------------------------------------------------
+
+    def _replay_stream(self, propose, n_candidates):
+        """Propose and hand in the journaled folds in the journal's order.
+
+        Each proposal sees the same finished and pending candidates as in the
+        journaled run, so it is the same proposal. Replay in order ends where
+        the proposals part (the journal ends, a proposal differs, or a file of
+        format version 1 holds no proposals); the journaled folds of the
+        candidates proposed so far are then handed in at once, and those of
+        later candidates as their tasks (``_journaled_out``).
+        """
+        for entry in self._replay_log:
+            c = entry.candidate
+            if entry.split is not None:
+                if c >= self.record.n_candidates:
+                    break
+                self._replay_fold(entry)
+                continue
+            if c != self.record.n_candidates or c >= n_candidates or self.halted:
+                break
+            added = self._propose(propose)
+            if added is None or self._key(added) != entry.params:
+                break
+        self._replay_folds_of(range(self.record.n_candidates))
+
+    def _replay_folds_of(self, candidates):
+        """Hand in the journaled folds of ``candidates``, in file order."""
+        entries = sorted(
+            (item for c in candidates for item in self._replay_folds.get(c, ())),
+            key=lambda item: item[0],
+        )
+        for _, entry in entries:
+            self._replay_fold(entry)
+
+    def _journaled_out(self, candidate, split):
+        """The journaled output of this fold under the candidate's parameters."""
+        key = self._key(candidate)
+        for _, entry in self._replay_folds.get(candidate, ()):
+            if entry.split == split and entry.params == key:
+                return entry.out
+        return None
+
+    def _replay_fold(self, entry):
+        c = entry.candidate
+        if entry.params == self._key(c) and not self.record.is_finished(c, entry.split):
+            self._on_result(FoldResult(c, entry.split, entry.out, replayed=True))
 
     def _may_dispatch(self):
         """False once the search is asked to stop or its time budget is spent."""
@@ -327,7 +433,9 @@ class SearchRun:
                 self.halt("max_time")
         return self.stop_reason is None
 
-    def _task(self, candidate, split, params, progress, callback_ctx, *, task_id):
+    def _task(
+        self, candidate, split, params, progress, callback_ctx, *, task_id, replay=None
+    ):
         return FoldTask(
             candidate=candidate,
             split=split,
@@ -338,19 +446,14 @@ class SearchRun:
             else callback_ctx.subcontext(
                 task_name="candidate-split-evaluation", task_id=task_id
             ),
-            replay=self._replayed(candidate, split, params),
+            replay=replay,
         )
 
-    def _key(self, candidate, params):
+    def _key(self, candidate):
+        """The candidate's ``params_key``, computed once."""
         if candidate not in self._keys:
-            self._keys[candidate] = params_key(params)
+            self._keys[candidate] = params_key(self.record.params[candidate])
         return self._keys[candidate]
-
-    def _replayed(self, candidate, split, params):
-        entry = self.replay.get((candidate, split))
-        if entry is None or entry[0] != self._key(candidate, params):
-            return None
-        return entry[1]
 
     # -- results --------------------------------------------------------------
 
@@ -359,9 +462,7 @@ class SearchRun:
         self.record.add(result)
         self._n_fits += 1
         if self.journal is not None and not result.replayed:
-            self.journal.append(
-                c, result.split, self._key(c, self.record.params[c]), result.out
-            )
+            self.journal.append(c, result.split, self._key(c), result.out)
         for done in [c, *self._apply_policy()]:
             if self.record.status[done] in (COMPLETE, STOPPED) and (
                 done not in self._notified

@@ -46,3 +46,18 @@ def warnings_are_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
+
+
+@pytest.fixture
+def count_journaled_fits():
+    """A function counting a checkpoint's lines of finished fits.
+
+    The other lines are the header and one per candidate.
+    """
+
+    def count(path):
+        if not path.exists():
+            return 0
+        return sum('"split"' in line for line in path.read_text().splitlines())
+
+    return count

@@ -11,10 +11,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
 
-from sklearn_bayestune import GridTuneCV, RandomTuneCV
+from sklearn_bayestune import (
+    BayesTuneCV,
+    GridTuneCV,
+    MedianStoppingPolicy,
+    RandomTuneCV,
+    Real,
+)
 from sklearn_bayestune.exceptions import SearchInterruptedWarning
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +90,9 @@ def count_lines(path):
 
 
 @pytest.mark.parametrize("kind", ["grid", "random", "bayes"])
-def test_kill_and_resume_gives_the_uninterrupted_results(tmp_path, kind):
+def test_kill_and_resume_gives_the_uninterrupted_results(
+    tmp_path, kind, count_journaled_fits
+):
     # The reference: one uninterrupted run.
     reference = run_script(tmp_path, kind, tmp_path / "ref.jsonl", tmp_path / "ref.log")
     out, err = reference.communicate(timeout=120)
@@ -96,11 +105,11 @@ def test_kill_and_resume_gives_the_uninterrupted_results(tmp_path, kind):
     checkpoint, log = tmp_path / "ckpt.jsonl", tmp_path / "run.log"
     killed = run_script(tmp_path, kind, checkpoint, log, sleep="0.1")
     deadline = time.monotonic() + 60
-    while count_lines(checkpoint) < 1 + 7 and time.monotonic() < deadline:
+    while count_journaled_fits(checkpoint) < 7 and time.monotonic() < deadline:
         time.sleep(0.05)
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=30)
-    journaled = count_lines(checkpoint) - 1  # minus the header
+    journaled = count_journaled_fits(checkpoint)
     assert 7 <= journaled < total_fits
 
     # The same command resumes: journaled fits are not run again.
@@ -110,10 +119,15 @@ def test_kill_and_resume_gives_the_uninterrupted_results(tmp_path, kind):
     assert resumed.returncode == 0, err
     assert json.loads(out) == expected
     assert count_lines(log) == total_fits - journaled
-    # The journal is plain JSON lines, and now complete.
-    lines = checkpoint.read_text().splitlines()
-    assert all(isinstance(json.loads(line), dict) for line in lines)
-    assert len(lines) == 1 + total_fits
+    # The journal is plain JSON lines, and now complete: the header, each
+    # candidate once, each fold once.
+    lines = [json.loads(line) for line in checkpoint.read_text().splitlines()]
+    assert all(isinstance(line, dict) for line in lines)
+    assert sorted(line["candidate"] for line in lines[1:] if "split" not in line) == (
+        list(range(8))
+    )
+    assert count_journaled_fits(checkpoint) == total_fits
+    assert len(lines) == 1 + 8 + total_fits
 
 
 def test_checkpoint_of_another_search_is_refused(tmp_path):
@@ -184,8 +198,6 @@ def test_ctrl_c_then_resume_in_process(tmp_path, sigint_raises):
 def test_refitting_the_same_object_resumes_with_dimensions(tmp_path):
     # Using a dimension fills in private caches; the fingerprint must not
     # change because of them.
-    from sklearn_bayestune import BayesTuneCV, Real
-
     X, y = load_iris(return_X_y=True)
     search = BayesTuneCV(
         SVC(),
@@ -197,3 +209,132 @@ def test_refitting_the_same_object_resumes_with_dimensions(tmp_path):
     )
     first = search.fit(X, y).cv_results_["params"]
     assert search.fit(X, y).cv_results_["params"] == first
+
+
+class CountedSVC(SVC):
+    """Counts its fits in a class attribute (threads share it)."""
+
+    n_fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        CountedSVC.n_fits += 1
+        time.sleep(0.002 * (hash(self.C) % 5))  # finishing order varies by run
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def counted_search(path, **options):
+    """A Bayesian search of CountedSVC journaled to ``path``; async by default."""
+    options = dict(n_iter=8, n_initial_points=3, cv=3, batch_size="async") | options
+    return BayesTuneCV(
+        CountedSVC(),
+        {"C": Real(1e-3, 1e2, prior="log-uniform")},
+        random_state=0,
+        refit=False,
+        checkpoint=path,
+        **options,
+    )
+
+
+@pytest.mark.parametrize(
+    "options, stops",
+    [
+        pytest.param(dict(batch_size="async"), False, id="async"),
+        pytest.param(
+            dict(batch_size=3, early_stopping=MedianStoppingPolicy()),
+            True,
+            id="early-stopping",
+        ),
+        pytest.param(
+            dict(batch_size="async", early_stopping=MedianStoppingPolicy()),
+            False,  # usually one stop, not always
+            id="async-early-stopping",
+        ),
+    ],
+)
+def test_replaying_a_parallel_run_fits_nothing_and_gives_its_results(
+    tmp_path, options, stops
+):
+    # With two workers, the folds of these searches finish in an order that
+    # differs from run to run, and the search's decisions (proposals,
+    # stopped candidates) depend on it. Fitting again on the complete
+    # checkpoint must reproduce those decisions from the file alone.
+    X, y = load_iris(return_X_y=True)
+
+    def search():
+        return counted_search(
+            tmp_path / "search.jsonl",
+            n_iter=12,
+            n_initial_points=4,
+            cv=5,
+            n_jobs=2,
+            pre_dispatch="n_jobs",
+            **options,
+        )
+
+    with parallel_config(backend="threading"):
+        first = search().fit(X, y).cv_results_
+        if stops:
+            assert first["stopped_early"].any()
+        CountedSVC.n_fits = 0
+        for _ in range(3):
+            replayed = search().fit(X, y).cv_results_
+            assert CountedSVC.n_fits == 0
+            # Every column, timings too: they are read back from the file.
+            assert replayed.keys() == first.keys()
+            assert replayed["params"] == first["params"]
+            for key in first.keys() - {"params"}:
+                np.testing.assert_array_equal(
+                    np.asarray(replayed[key]), np.asarray(first[key]), err_msg=key
+                )
+
+
+def _rewrite(path, transform):
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    path.write_text("".join(json.dumps(line) + "\n" for line in transform(lines)))
+
+
+def test_version_1_checkpoint_still_replays_without_fitting(tmp_path):
+    # Version 1 files hold no candidate lines: each candidate's folds are
+    # replayed when it is proposed again.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    first = counted_search(path).fit(X, y).cv_results_
+
+    def as_version_1(lines):
+        return [{**lines[0], "version": 1}] + [e for e in lines[1:] if "split" in e]
+
+    _rewrite(path, as_version_1)
+    CountedSVC.n_fits = 0
+    replayed = counted_search(path).fit(X, y).cv_results_
+    assert CountedSVC.n_fits == 0
+    assert replayed["params"] == first["params"]
+    np.testing.assert_array_equal(replayed["mean_test_score"], first["mean_test_score"])
+
+
+def test_replay_after_a_different_proposal_still_fits_nothing_journaled(tmp_path):
+    # A journaled proposal that the resumed search does not make again ends
+    # the replay in order; the journaled folds are then still used wherever
+    # the parameters match, and the new proposal is journaled.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    first = counted_search(path).fit(X, y).cv_results_
+
+    def other_fifth_proposal(lines):
+        return [
+            {**e, "params": '{"C": -1.0}'}
+            if e.get("candidate") == 5 and "split" not in e
+            else e
+            for e in lines
+        ]
+
+    _rewrite(path, other_fifth_proposal)
+    CountedSVC.n_fits = 0
+    replayed = counted_search(path).fit(X, y).cv_results_
+    assert CountedSVC.n_fits == 0
+    assert replayed["params"] == first["params"]
+    candidate_lines = [
+        line["candidate"]
+        for line in map(json.loads, path.read_text().splitlines()[1:])
+        if "split" not in line
+    ]
+    assert candidate_lines == [*range(8), 5]

@@ -426,7 +426,9 @@ def dying_search(tmp_path, checkpoint="search.jsonl"):
 
 
 @NEEDS_SIGKILL
-def test_killed_worker_is_reported_and_the_checkpoint_resumes(tmp_path):
+def test_killed_worker_is_reported_and_the_checkpoint_resumes(
+    tmp_path, count_journaled_fits
+):
     (tmp_path / "die").touch()
     with pytest.raises(
         TerminatedWorkerError,
@@ -435,7 +437,7 @@ def test_killed_worker_is_reported_and_the_checkpoint_resumes(tmp_path):
     ):
         dying_search(tmp_path).fit(X, Y)
     checkpoint = tmp_path / "search.jsonl"
-    journaled = len(log_lines(checkpoint)) - 1  # minus the header
+    journaled = count_journaled_fits(checkpoint)
     total = N_CANDIDATES * CV
     assert 1 <= journaled < total
 
@@ -445,7 +447,8 @@ def test_killed_worker_is_reported_and_the_checkpoint_resumes(tmp_path):
     (tmp_path / "fits.log").unlink()
     resumed = dying_search(tmp_path).fit(X, Y)
     assert len(log_lines(tmp_path / "fits.log")) == total - journaled
-    assert len(log_lines(checkpoint)) == 1 + total
+    assert count_journaled_fits(checkpoint) == total
+    assert len(log_lines(checkpoint)) == 1 + N_CANDIDATES + total
     reference = GridTuneCV(Faulty(), {"C": C_GRID}, cv=CV, refit=False).fit(X, Y)
     np.testing.assert_array_equal(
         resumed.cv_results_["mean_test_score"],

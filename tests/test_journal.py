@@ -8,6 +8,8 @@ from sklearn.svm import SVC
 
 from sklearn_bayestune._journal import (
     FORMAT,
+    VERSION,
+    Entry,
     Journal,
     _encode_out,
     fingerprint,
@@ -70,6 +72,15 @@ def _as_python(value):
     return value
 
 
+def _folds(entries):
+    """(candidate, split) -> (params key, out) of the fold entries."""
+    return {
+        (e.candidate, e.split): (e.params, e.out)
+        for e in entries
+        if e.split is not None
+    }
+
+
 def _lines(path):
     with open(path, "rb") as f:
         return f.read().decode("ascii").splitlines()
@@ -78,11 +89,11 @@ def _lines(path):
 def test_outs_round_trip_and_file_is_standard_json_lines(tmp_path):
     path = tmp_path / "search.jsonl"
     with Journal(path, FP, search="GridTuneCV") as journal:
-        assert journal.load() == {}
+        assert journal.load() == []
         for i, out in enumerate(OUTS):
             journal.append(i, 1, params_key({"C": i}), out)
     with Journal(path, FP, search="GridTuneCV") as journal:
-        entries = journal.load()
+        entries = _folds(journal.load())
     assert sorted(entries) == [(i, 1) for i in range(len(OUTS))]
     for i, out in enumerate(OUTS):
         key, loaded = entries[i, 1]
@@ -99,7 +110,7 @@ def test_outs_round_trip_and_file_is_standard_json_lines(tmp_path):
         json.loads(line, parse_constant=pytest.fail)
     header = json.loads(lines[0])
     assert header["format"] == FORMAT
-    assert header["version"] == 1
+    assert header["version"] == VERSION == 2
     assert header["fingerprint"] == FP
     assert header["search"] == "GridTuneCV"
     assert "created" in header
@@ -115,7 +126,8 @@ def test_non_finite_floats_are_distinct_from_none_and_strings(tmp_path):
         journal.load()
         journal.append(0, 0, "{}", out)
     with Journal(path, FP, search="S") as journal:
-        loaded = journal.load()[0, 0][1]
+        (entry,) = journal.load()
+        loaded = entry.out
     assert loaded["a"] is None
     assert math.isnan(loaded["b"])
     assert loaded["c"] == "nan"
@@ -231,9 +243,56 @@ def test_non_checkpoint_file_refused(tmp_path, content):
 
 def test_newer_version_refused(tmp_path):
     path = tmp_path / "c.jsonl"
-    header = {"format": FORMAT, "version": 2, "fingerprint": FP}
+    header = {"format": FORMAT, "version": 3, "fingerprint": FP}
     path.write_text(json.dumps(header) + "\n")
-    with pytest.raises(ValueError, match="format version 2"):
+    with pytest.raises(ValueError, match="format version 3.*reads versions 1 to 2"):
+        Journal(path, FP, search="S").load()
+
+
+def test_version_1_file_is_read(tmp_path):
+    # Version 1 had fold lines only.
+    path = tmp_path / "c.jsonl"
+    header = {"format": FORMAT, "version": 1, "fingerprint": FP}
+    fold = {"candidate": 0, "split": 1, "params": "{}", "out": {"test_scores": 1.0}}
+    path.write_text(json.dumps(header) + "\n" + json.dumps(fold) + "\n")
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == [Entry(0, "{}", 1, {"test_scores": 1.0})]
+
+
+def test_candidate_and_fold_lines_come_back_in_file_order(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append_candidate(0, '{"C": 1}')
+        journal.append_candidate(1, '{"C": 2}')
+        journal.append(1, 0, '{"C": 2}', {"test_scores": 0.5})
+        journal.append(0, 0, '{"C": 1}', {"test_scores": 0.25})
+    assert json.loads(_lines(path)[1]) == {"candidate": 0, "params": '{"C": 1}'}
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == [
+            Entry(0, '{"C": 1}'),
+            Entry(1, '{"C": 2}'),
+            Entry(1, '{"C": 2}', 0, {"test_scores": 0.5}),
+            Entry(0, '{"C": 1}', 0, {"test_scores": 0.25}),
+        ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"candidate": "0", "params": "{}"},
+        {"candidate": 0, "params": {"C": 1}},
+        {"candidate": 0},
+        {"candidate": 0, "split": 0, "params": "{}"},
+        {"candidate": 0, "split": 0.0, "params": "{}", "out": {}},
+        [0, "{}"],
+    ],
+)
+def test_malformed_entry_refused(tmp_path, line):
+    path = tmp_path / "c.jsonl"
+    header = {"format": FORMAT, "version": VERSION, "fingerprint": FP}
+    path.write_text(json.dumps(header) + "\n" + json.dumps(line) + "\n")
+    with pytest.raises(ValueError, match="Line 2 of the checkpoint"):
         Journal(path, FP, search="S").load()
 
 
@@ -263,7 +322,7 @@ def test_empty_file_gets_header(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_bytes(b"")
     with Journal(path, FP, search="S") as journal:
-        assert journal.load() == {}
+        assert journal.load() == []
     assert json.loads(_lines(path)[0])["fingerprint"] == FP
 
 
@@ -271,7 +330,7 @@ def test_truncated_header_is_rewritten(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_bytes(b'{"format": "sklearn-bay')
     with Journal(path, FP, search="S") as journal:
-        assert journal.load() == {}
+        assert journal.load() == []
     lines = _lines(path)
     assert len(lines) == 1
     assert json.loads(lines[0])["fingerprint"] == FP
@@ -287,7 +346,7 @@ def test_truncated_last_line_ignored_and_repaired(tmp_path):
     # A kill in the middle of writing the third line.
     path.write_bytes(complete + b'{"candidate": 1, "split": 0, "params": "{}", "ou')
     with Journal(path, FP, search="S") as journal:
-        entries = journal.load()
+        entries = _folds(journal.load())
         assert sorted(entries) == [(0, 0), (0, 1)]
         assert path.read_bytes() == complete
         journal.append(1, 0, "{}", {"test_scores": 0.25})
@@ -296,7 +355,7 @@ def test_truncated_last_line_ignored_and_repaired(tmp_path):
     for line in lines:
         json.loads(line)
     with Journal(path, FP, search="S") as journal:
-        assert sorted(journal.load()) == [(0, 0), (0, 1), (1, 0)]
+        assert sorted(_folds(journal.load())) == [(0, 0), (0, 1), (1, 0)]
 
 
 def test_resume_appends_after_existing_lines(tmp_path):
@@ -306,27 +365,29 @@ def test_resume_appends_after_existing_lines(tmp_path):
         journal.append(0, 0, '{"C": 1}', {"test_scores": 1.0})
     first = path.read_bytes()
     with Journal(path, FP, search="S") as journal:
-        assert journal.load() == {(0, 0): ('{"C": 1}', {"test_scores": 1.0})}
+        assert journal.load() == [Entry(0, '{"C": 1}', 0, {"test_scores": 1.0})]
         journal.append(0, 1, '{"C": 1}', {"test_scores": 0.0})
         # flushed at once, before close
         assert path.read_bytes().startswith(first)
         assert len(_lines(path)) == 3
     with Journal(path, FP, search="S") as journal:
         entries = journal.load()
-    assert entries == {
-        (0, 0): ('{"C": 1}', {"test_scores": 1.0}),
-        (0, 1): ('{"C": 1}', {"test_scores": 0.0}),
-    }
+    assert entries == [
+        Entry(0, '{"C": 1}', 0, {"test_scores": 1.0}),
+        Entry(0, '{"C": 1}', 1, {"test_scores": 0.0}),
+    ]
 
 
-def test_last_duplicate_entry_wins(tmp_path):
+def test_repeated_entries_are_all_kept(tmp_path):
+    # A resumed search that proposed another candidate at an index writes its
+    # lines again, with the new parameters key; the reader keeps both.
     path = tmp_path / "c.jsonl"
     with Journal(path, FP, search="S") as journal:
         journal.load()
         journal.append(0, 0, '{"C": 1}', {"test_scores": 1.0})
         journal.append(0, 0, '{"C": 2}', {"test_scores": 2.0})
     with Journal(path, FP, search="S") as journal:
-        assert journal.load() == {(0, 0): ('{"C": 2}', {"test_scores": 2.0})}
+        assert [e.params for e in journal.load()] == ['{"C": 1}', '{"C": 2}']
 
 
 def test_close_is_idempotent_and_append_after_close_raises(tmp_path):
