@@ -230,22 +230,29 @@ class BayesOptimizer:
         return self._values.copy()
 
     @property
+    def told_params(self) -> list[dict]:
+        """Told points, as told and in that order (failures included)."""
+        return [dict(params) for params in self._told_params]
+
+    @property
+    def best_index(self) -> int | None:
+        """Position of :attr:`best_params` in :attr:`told_params` (None before it)."""
+        y = self._maximised(self._values)
+        if not np.isfinite(y).any():
+            return None
+        return int(np.nanargmax(np.where(np.isfinite(y), y, -np.inf)))
+
+    @property
     def best_params(self) -> dict | None:
         """The best observed point, as told (None before any successful observation)."""
-        index = self._best_index()
+        index = self.best_index
         return None if index is None else dict(self._told_params[index])
 
     @property
     def best_value(self) -> float | None:
         """The best told value (None before any successful observation)."""
-        index = self._best_index()
+        index = self.best_index
         return None if index is None else float(self._values[index])
-
-    def _best_index(self):
-        y = self._maximised(self._values)
-        if not np.isfinite(y).any():
-            return None
-        return int(np.nanargmax(np.where(np.isfinite(y), y, -np.inf)))
 
     def _maximised(self, values):
         return values if self.direction == "maximize" else -values

@@ -15,7 +15,14 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.svm import SVC
 
 import sklearn_bayestune
-from sklearn_bayestune import BayesTuneCV, GridTuneCV, Integer, RandomTuneCV, Real
+from sklearn_bayestune import (
+    BayesOptimizer,
+    BayesTuneCV,
+    GridTuneCV,
+    Integer,
+    RandomTuneCV,
+    Real,
+)
 from sklearn_bayestune._plot import (
     ConvergenceDisplay,
     EvaluationsDisplay,
@@ -414,6 +421,77 @@ def test_parameter_importance_errors(searches):
 
 
 # -- matplotlib is optional ----------------------------------------------------
+
+
+def told_optimizer(n_points, direction="minimize"):
+    """A BayesOptimizer told a quadratic in log10(C), one failure at point 3."""
+    optimizer = BayesOptimizer(
+        {"C": LOG_C, "kernel": ["linear", "rbf"]},
+        direction=direction,
+        n_initial_points=4,
+        random_state=0,
+    )
+    for i in range(n_points):
+        params = optimizer.ask()
+        value = np.log10(params["C"]) ** 2 + (params["kernel"] == "rbf")
+        optimizer.tell(params, np.nan if i == 3 else value)
+    return optimizer
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_displays_of_a_bayes_optimizer(direction):
+    optimizer = told_optimizer(10, direction)
+    values = optimizer.values
+    assert np.isnan(values[3])
+
+    display = ConvergenceDisplay.from_estimator(optimizer, show_scores=True)
+    finite = np.where(np.isnan(values), np.inf, values)
+    lowest = np.minimum.accumulate(finite)
+    highest = -np.minimum.accumulate(-np.where(np.isnan(values), -np.inf, values))
+    assert_array_equal(
+        display.best_scores, lowest if direction == "minimize" else highest
+    )
+    assert display.best_scores[-1] == optimizer.best_value
+    assert_array_equal(display.n_candidates, np.arange(1, 11))
+    assert display.ax_.get_ylabel() == "Best told value so far"
+    assert display.ax_.get_xlabel() == "Number of told points"
+
+    display = EvaluationsDisplay.from_estimator(optimizer)
+    assert display.parameters == ["C", "kernel"]
+    told = optimizer.told_params
+    assert_array_equal(display.values[:, 0], [p["C"] for p in told])
+    assert display.categories == [None, ["linear", "rbf"]]
+    assert display.log_scale == [True, False]
+    assert display.best_index == optimizer.best_index
+    assert told[optimizer.best_index] == optimizer.best_params
+
+    display = ObjectiveDisplay.from_estimator(optimizer, n_points=6)
+    assert display.parameters == ["C", "kernel"]
+    assert_array_equal(display.point_scores, optimizer.gp_.y)
+    importance = parameter_importance(optimizer)
+    relevance = 1.0 / optimizer.gp_.lengthscales**2
+    assert importance == pytest.approx(
+        dict(zip(["C", "kernel"], relevance / relevance.sum()))
+    )
+    assert ParameterImportanceDisplay.from_estimator(optimizer).importances == (
+        pytest.approx(list(importance.values()))
+    )
+
+
+def test_displays_of_a_bayes_optimizer_errors():
+    fresh = told_optimizer(0)
+    for make in (ConvergenceDisplay.from_estimator, EvaluationsDisplay.from_estimator):
+        with pytest.raises(ValueError, match="has not been told any yet"):
+            make(fresh)
+    with pytest.raises(ValueError, match="has not been told any yet"):
+        ObjectiveDisplay.from_estimator(fresh)
+    # Four points: the initial design, so no surrogate yet.
+    with pytest.raises(
+        ValueError, match=r"none was fitted.*this optimizer was told 4 points.*Ask"
+    ):
+        parameter_importance(told_optimizer(4))
+    with pytest.raises(ValueError, match="metric must be None for a BayesOptimizer"):
+        ConvergenceDisplay.from_estimator(told_optimizer(2), metric="score")
 
 
 def test_plot_without_matplotlib_names_the_extra(monkeypatch):

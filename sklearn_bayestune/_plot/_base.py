@@ -67,48 +67,78 @@ def check_cv_results(search, caller: str) -> Mapping:
     )
 
 
+def told_optimizer(source, caller: str):
+    """``source`` if it is a :class:`BayesOptimizer`, else None.
+
+    Raises
+    ------
+    ValueError
+        When it is an optimizer that has not been told any point yet.
+    """
+    # Imported here, not at the top: _plot reads searches and optimizers but
+    # sits beside them in the import graph, never below them.
+    from .._optimizer import BayesOptimizer
+
+    if not isinstance(source, BayesOptimizer):
+        return None
+    if source.n_observed == 0:
+        raise ValueError(
+            f"{caller} needs evaluated points, and this BayesOptimizer has not "
+            "been told any yet: tell it the values of the points it asked for."
+        )
+    return source
+
+
 def check_fitted_bayes(search, caller: str):
-    """The Gaussian-process surrogate ``gp_`` of a fitted ``BayesTuneCV``.
+    """The optimizer, with its Gaussian-process surrogate ``gp_``, of a
+    fitted ``BayesTuneCV`` (or the ``BayesOptimizer`` given).
 
     Returns
     -------
     optimizer : BayesOptimizer
-        ``search.optimizer_``, whose ``gp_`` is not None.
+        ``search.optimizer_`` (or ``search``), whose ``gp_`` is not None.
 
     Raises
     ------
     TypeError
-        When ``search`` is not a ``BayesTuneCV``.
+        When ``search`` is neither a ``BayesTuneCV`` nor a ``BayesOptimizer``.
     NotFittedError
         When it is not fitted.
     ValueError
-        When the search fitted no surrogate (every candidate came from the
-        initial design).
+        When no surrogate was fitted yet (every point came from the initial
+        design).
     """
-    # Imported here, not at the top: _plot reads searches but sits beside
-    # _search in the import graph, never below it.
     from .._bayes_search import BayesTuneCV
 
-    if not isinstance(search, BayesTuneCV):
-        raise TypeError(
-            f"{caller} needs a fitted BayesTuneCV, whose optimizer_ holds the "
-            f"Gaussian-process surrogate; got {type(search).__name__}. For any "
-            "search, use ConvergenceDisplay or EvaluationsDisplay."
-        )
-    if not hasattr(search, "optimizer_"):
-        raise NotFittedError(
-            f"This BayesTuneCV instance is not fitted yet. Call 'fit' with "
-            f"appropriate arguments before using {caller}."
-        )
-    optimizer = search.optimizer_
+    optimizer = told_optimizer(search, caller)
+    if optimizer is None:
+        if not isinstance(search, BayesTuneCV):
+            raise TypeError(
+                f"{caller} needs a fitted BayesTuneCV or a BayesOptimizer, "
+                "whose Gaussian-process surrogate it reads; got "
+                f"{type(search).__name__}. For any search, use "
+                "ConvergenceDisplay or EvaluationsDisplay."
+            )
+        if not hasattr(search, "optimizer_"):
+            raise NotFittedError(
+                f"This BayesTuneCV instance is not fitted yet. Call 'fit' with "
+                f"appropriate arguments before using {caller}."
+            )
+        optimizer = search.optimizer_
     if optimizer.gp_ is None:
+        if optimizer is search:
+            told = f"this optimizer was told {optimizer.n_observed} points"
+            remedy = "Ask for (and tell) more points."
+        else:
+            told = f"this search's {optimizer.n_observed} candidates ended"
+            remedy = (
+                "Fit with a larger n_iter (unless the space has no more candidates)."
+            )
         raise ValueError(
-            f"{caller} needs the search's surrogate, but none was fitted: one is "
-            "fitted to propose a candidate after the initial design "
-            f"(n_initial_points={optimizer.n_initial_points}) once two candidates "
-            f"have succeeded, and this search's {optimizer.n_observed} candidates "
-            "ended before that. Fit with a larger n_iter (unless the space has "
-            "no more candidates)."
+            f"{caller} needs the surrogate, but none was fitted: one is "
+            "fitted to propose a point after the initial design "
+            f"(n_initial_points={optimizer.n_initial_points}) once two points "
+            f"have succeeded, and {told} before that. {remedy}"
         )
     return optimizer
 

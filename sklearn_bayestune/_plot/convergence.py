@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._base import check_cv_results, check_matplotlib
+from ._base import check_cv_results, check_matplotlib, told_optimizer
 
 
 def _search_metric(search, cv_results) -> str:
@@ -35,6 +35,7 @@ class ConvergenceDisplay:
     ``RandomizedSearchCV``), grid order for ``GridTuneCV`` and
     ``GridSearchCV``. Candidates whose mean test score is NaN (failed fits,
     candidates stopped early) are skipped: the curve keeps its level there.
+    A ``BayesOptimizer``'s told values are followed in its direction.
 
     Create it with :meth:`from_estimator` or :meth:`from_cv_results`. To
     compare searches, draw each on the same axes: pass ``ax=display.ax_`` of
@@ -50,8 +51,9 @@ class ConvergenceDisplay:
         (NaN until one is finite).
     scores : ndarray of shape (n,)
         The mean test score of each candidate.
-    metric : str, default="score"
-        The scorer name (``"score"`` for a single metric), for the axis label.
+    metric : str or None, default="score"
+        The scorer name (``"score"`` for a single metric), for the axis label;
+        None for the told values of a ``BayesOptimizer``.
     label : str, default=None
         Legend entry of the curve.
 
@@ -102,14 +104,18 @@ class ConvergenceDisplay:
 
     @classmethod
     def from_estimator(cls, search, *, metric=None, ax=None, label=None, **kwargs):
-        """Plot the convergence of a fitted search.
+        """Plot the convergence of a fitted search or of a BayesOptimizer.
 
         Parameters
         ----------
-        search : fitted GridTuneCV, RandomTuneCV, BayesTuneCV or scikit-learn search
+        search : fitted search or BayesOptimizer
+            A fitted GridTuneCV, RandomTuneCV, BayesTuneCV or scikit-learn
+            search; or a BayesOptimizer, whose told values are followed in
+            its direction (the lowest so far when it minimises). Points told
+            as NaN or infinite (failures) keep the curve's level.
         metric : str, default=None
             The scorer to follow; None: the one the search selects by (its
-            ``refit`` metric when it scored several).
+            ``refit`` metric when it scored several). Not for an optimizer.
         ax : matplotlib Axes, default=None
             Axes to draw on (e.g. another display's ``ax_``); None: a new
             figure.
@@ -122,7 +128,21 @@ class ConvergenceDisplay:
         -------
         display : ConvergenceDisplay
         """
-        cv_results = check_cv_results(search, "ConvergenceDisplay.from_estimator")
+        caller = "ConvergenceDisplay.from_estimator"
+        optimizer = told_optimizer(search, caller)
+        if optimizer is not None:
+            if metric is not None:
+                raise ValueError(
+                    f"metric must be None for a BayesOptimizer, which has one "
+                    f"objective; got {metric!r}."
+                )
+            return cls._from_scores(
+                optimizer.values,
+                maximize=optimizer.direction == "maximize",
+                metric=None,
+                label=label,
+            ).plot(ax=ax, **kwargs)
+        cv_results = check_cv_results(search, caller)
         if metric is None:
             metric = _search_metric(search, cv_results)
         return cls.from_cv_results(
@@ -162,16 +182,23 @@ class ConvergenceDisplay:
                 f"{_metrics(cv_results)}; got {metric!r}."
             )
         scores = np.asarray(cv_results[key], dtype=float)
-        # fmax ignores NaN, so failed candidates leave the running best as is.
-        best = np.fmax.accumulate(scores) if scores.size else scores
-        display = cls(
+        return cls._from_scores(scores, maximize=True, metric=metric, label=label).plot(
+            ax=ax, **kwargs
+        )
+
+    @classmethod
+    def _from_scores(cls, scores, *, maximize, metric, label):
+        # fmax and fmin ignore NaN: non-finite scores (failures) leave the
+        # running best as is.
+        finite = np.where(np.isfinite(scores), scores, np.nan)
+        running = np.fmax if maximize else np.fmin
+        return cls(
             n_candidates=np.arange(1, scores.size + 1),
-            best_scores=best,
+            best_scores=running.accumulate(finite) if scores.size else finite,
             scores=scores,
             metric=metric,
             label=label,
         )
-        return display.plot(ax=ax, **kwargs)
 
     def plot(self, ax=None, *, label=None, show_scores=False, **kwargs):
         """Draw the best-so-far curve.
@@ -212,8 +239,12 @@ class ConvergenceDisplay:
                 color=self.line_.get_color(),
                 alpha=0.5,
             )
-        ax.set_xlabel("Number of evaluated candidates")
-        ax.set_ylabel(f"Best mean test {self.metric} so far")
+        if self.metric is None:
+            ax.set_xlabel("Number of told points")
+            ax.set_ylabel("Best told value so far")
+        else:
+            ax.set_xlabel("Number of evaluated candidates")
+            ax.set_ylabel(f"Best mean test {self.metric} so far")
         if any(not line.get_label().startswith("_") for line in ax.lines):
             ax.legend()
         self.ax_ = ax

@@ -13,6 +13,7 @@ from ._base import (
     label_matrix,
     matrix_axes,
     select_parameters,
+    told_optimizer,
 )
 
 # A positive numeric parameter of a plain list spanning this ratio or more
@@ -20,14 +21,20 @@ from ._base import (
 _LOG_SPAN = 100.0
 
 
-def _space_dimensions(search, name) -> list:
-    """The dimensions (or rvs objects) a search's space gives ``name``, if any."""
+def _search_space(search) -> SearchSpace | None:
+    """A search's space as a SearchSpace, if we can read it."""
     spec = getattr(search, "param_distributions", None)
     if spec is None:
         spec = getattr(search, "param_grid", None)
     try:
-        space = SearchSpace(spec)
+        return SearchSpace(spec)
     except (TypeError, ValueError):
+        return None
+
+
+def _space_dimensions(space, name) -> list:
+    """The dimensions (or rvs objects) ``space`` gives ``name``, if any."""
+    if space is None:
         return []
     return [sub[name] for sub in space.subspaces if name in sub]
 
@@ -54,12 +61,12 @@ def _categories(values, dimensions) -> list:
     return categories
 
 
-def _parameter_column(search, params, name):
+def _parameter_column(space, params, name):
     """(coordinates, categories, log) of one parameter over the candidates."""
     present = [i for i, p in enumerate(params) if name in p]
     values = [params[i][name] for i in present]
     coordinates = np.full(len(params), np.nan)
-    dimensions = _space_dimensions(search, name)
+    dimensions = _space_dimensions(space, name)
     if all(is_number(v) for v in values):
         coordinates[present] = np.asarray(values, dtype=float)
         ordered = [
@@ -159,7 +166,9 @@ class EvaluationsDisplay:
 
         Parameters
         ----------
-        search : fitted GridTuneCV, RandomTuneCV, BayesTuneCV or scikit-learn search
+        search : fitted search or BayesOptimizer
+            A fitted GridTuneCV, RandomTuneCV, BayesTuneCV or scikit-learn
+            search; or a BayesOptimizer, whose told points are shown.
         parameters : list of str, default=None
             Parameters to show, in this order; None: all, sorted.
         ax : matplotlib Axes or array of Axes, default=None
@@ -173,11 +182,17 @@ class EvaluationsDisplay:
         display : EvaluationsDisplay
         """
         caller = "EvaluationsDisplay.from_estimator"
-        params = list(check_cv_results(search, caller)["params"])
+        optimizer = told_optimizer(search, caller)
+        if optimizer is None:
+            params = list(check_cv_results(search, caller)["params"])
+            space = _search_space(search)
+            best_index = getattr(search, "best_index_", None)
+        else:
+            params, space = optimizer.told_params, optimizer.space
+            best_index = optimizer.best_index
         names = sorted({name for p in params for name in p})
         names = [names[k] for k in select_parameters(names, parameters, caller)]
-        columns = [_parameter_column(search, params, name) for name in names]
-        best_index = getattr(search, "best_index_", None)
+        columns = [_parameter_column(space, params, name) for name in names]
         display = cls(
             parameters=names,
             values=np.column_stack([c[0] for c in columns])

@@ -18,7 +18,7 @@ def _importances(optimizer) -> tuple[list[str], np.ndarray]:
 
 
 def parameter_importance(search) -> dict[str, float]:
-    """Importance of each parameter to a ``BayesTuneCV``'s surrogate.
+    """Importance of each parameter to a BayesTuneCV or BayesOptimizer surrogate.
 
     The surrogate's kernel is a Matérn-5/2 on the distance
     ``r^2 = sum_i D_i / l_i^2`` over the encoded columns (squared differences
@@ -38,7 +38,7 @@ def parameter_importance(search) -> dict[str, float]:
 
     Parameters
     ----------
-    search : fitted BayesTuneCV
+    search : fitted BayesTuneCV or BayesOptimizer
 
     Returns
     -------
@@ -127,7 +127,7 @@ class ParameterImportanceDisplay:
 
         Parameters
         ----------
-        search : fitted BayesTuneCV
+        search : fitted BayesTuneCV or BayesOptimizer
         ax : matplotlib Axes, default=None
             None: a new figure.
         **kwargs : dict

@@ -249,7 +249,9 @@ class ObjectiveDisplay:
 
         Parameters
         ----------
-        search : fitted BayesTuneCV
+        search : fitted BayesTuneCV or BayesOptimizer
+            For an optimizer: the surrogate of its last model-based
+            ``ask``, on the points told before it.
         parameters : list of str, default=None
             Parameters to show, in this order; None: all. Parameters with a
             single value are never drawn. With alternative subspaces, a key encoded
