@@ -76,6 +76,43 @@ def test_early_stopping_cancels_folds_and_never_picks_a_stopped_candidate(kind, 
     assert (results["rank_test_score"][stopped] > (~stopped).sum()).all()
 
 
+@pytest.mark.parametrize(
+    "options, remedy",
+    [
+        # 1 candidate x 3 folds per step, 4 tasks handed out at once.
+        (dict(), "batch_size=2 or more"),
+        (dict(batch_size="async"), "batch_size=2 or more"),
+        (dict(batch_size=3, pre_dispatch="all"), "pre_dispatch other than 'all'"),
+        (dict(batch_size=2, pre_dispatch=6), "batch_size=3 or more"),
+        # The policy can act: no warning.
+        (dict(batch_size=2), None),
+        (dict(pre_dispatch="n_jobs"), None),
+        (dict(n_jobs=1), None),
+    ],
+)
+def test_bayes_warns_when_early_stopping_can_stop_no_fold(options, remedy):
+    X, y = IRIS
+    search = BayesTuneCV(
+        SVC(),
+        {"C": loguniform(1e-3, 1e2)},
+        n_iter=5,
+        n_initial_points=3,
+        cv=3,
+        random_state=0,
+        early_stopping=MedianStoppingPolicy(),
+        **({"n_jobs": 2} | options),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    messages = [str(w.message) for w in caught if "early_stopping" in str(w.message)]
+    if remedy is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1
+        assert "can stop no fold" in messages[0] and remedy in messages[0]
+
+
 def test_early_stopping_keeps_the_grid_winner():
     X, y = load_breast_cancer(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), LogisticRegression())
