@@ -25,7 +25,6 @@ _COLUMNS = {
 }
 
 
-@_with_tune_parameters
 def _dispatched_ahead(pre_dispatch, n_jobs):
     """Tasks joblib hands out before any result: ``pre_dispatch`` evaluated.
 
@@ -40,6 +39,7 @@ def _dispatched_ahead(pre_dispatch, n_jobs):
     return None if match is None else int(match.group(1) or 1) * n_jobs
 
 
+@_with_tune_parameters
 class BayesTuneCV(_BaseTuneCV):
     """Bayesian optimisation of hyperparameters with cross-validation.
 

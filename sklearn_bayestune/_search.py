@@ -508,6 +508,8 @@ _PATIENCE_DOC = """
 
 def _with_tune_parameters(cls):
     """Insert the shared parameter docs where the class docstring asks."""
+    if "    {tune_parameters}\n" not in (cls.__doc__ or ""):
+        raise TypeError(f"{cls.__name__}'s docstring has no {{tune_parameters}}.")
     cls.__doc__ = cls.__doc__.replace(
         "    {tune_parameters}\n", _TUNE_PARAMETERS_DOC.lstrip("\n")
     ).replace("    {patience}\n", _PATIENCE_DOC.lstrip("\n"))

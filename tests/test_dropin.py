@@ -30,7 +30,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from sklearn_bayestune import Categorical, GridTuneCV, Integer, RandomTuneCV, Real
+from sklearn_bayestune import (
+    BayesTuneCV,
+    Categorical,
+    GridTuneCV,
+    Integer,
+    RandomTuneCV,
+    Real,
+)
 
 IRIS = load_iris(return_X_y=True)
 CANCER = load_breast_cancer(return_X_y=True)
@@ -348,6 +355,14 @@ def test_subclass_with_the_documented_run_search_signature(ours_cls, theirs_cls)
 
     args = (SVC(), {"C": [1.0]})
     fit_both(coarse_to_fine(ours_cls), coarse_to_fine(theirs_cls), *args, cv=3)
+
+
+@pytest.mark.parametrize("cls", [GridTuneCV, RandomTuneCV, BayesTuneCV])
+def test_docstring_has_the_shared_parameters_filled_in(cls):
+    doc = cls.__doc__
+    assert "{tune_parameters}" not in doc and "{patience}" not in doc
+    for parameter in ("early_stopping :", "max_time :", "checkpoint :", "n_jobs :"):
+        assert parameter in doc
 
 
 def test_unknown_parameter_name_is_refused_before_fitting():
