@@ -27,8 +27,18 @@ is added (proposed) and one per finished fold::
 The order is what lets a resumed search take the same decisions again: which
 candidate an asynchronous search proposed while which folds were running,
 and which candidates a stopping policy stopped, depend on the order in which
-folds finished, which differs between runs with several workers. Version 1
-files hold fold lines only; they are still read.
+folds finished, which differs between runs with several workers.
+
+A resumed asynchronous search whose proposals part from the journal's after
+its first ``k`` lines (after the header and earlier such markers) writes::
+
+    {"resumed_at": k}
+
+and from then on every candidate and fold it handles, replayed ones too: the
+history is then the first ``k`` lines followed by what comes after the
+marker, while the lines in between still serve as stored fits. Version 1
+files hold fold lines only; they are still read, and their header is
+rewritten as version 2 before anything is appended.
 
 ``out`` is the dict returned by scikit-learn's ``_fit_and_score``. Standard
 JSON has no NaN or infinity, so a non-finite float is written as a tagged
@@ -297,6 +307,12 @@ class Entry(NamedTuple):
     out: dict | None = None
 
 
+class Resumed(NamedTuple):
+    """A ``{"resumed_at": k}`` line: the history keeps its first ``k`` entries."""
+
+    at: int
+
+
 class Journal:
     """An append-only JSON-lines record of the finished fits of one search.
 
@@ -357,12 +373,12 @@ class Journal:
     def __exit__(self, *exc_info):
         self.close()
 
-    def load(self) -> list[Entry]:
+    def load(self) -> list[Entry | Resumed]:
         """Read the journal, creating it if needed, and open it for appending.
 
         Returns
         -------
-        entries : list of Entry
+        entries : list of Entry and Resumed
             Every complete line after the header, in file order; empty for a
             new file.
 
@@ -391,10 +407,22 @@ class Journal:
                 data = f.read()
         except FileNotFoundError:
             data = b""
-        entries, valid_size = self._parse(data)
+        entries, valid_size, version = self._parse(data)
         if valid_size == 0:
             self._file = open(self.path, "wb")
             self._write_line(self._header())
+        elif version != VERSION:
+            # Lines of this version follow: the header must say so. Replaced
+            # whole (write, then rename), so a kill leaves one file or the other.
+            lines = data[:valid_size].split(b"\n", 1)[1]
+            header = json.loads(data.split(b"\n", 1)[0]) | {"version": VERSION}
+            temporary = self.path + ".upgrade"
+            with open(temporary, "wb") as f:
+                f.write(json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n")
+                f.write(lines)
+            os.replace(temporary, self.path)
+            self._file = open(self.path, "r+b")
+            self._file.seek(0, os.SEEK_END)
         else:
             self._file = open(self.path, "r+b")
             # Cut off a line left unfinished by a kill, so the next line starts
@@ -402,6 +430,10 @@ class Journal:
             self._file.truncate(valid_size)
             self._file.seek(valid_size)
         return entries
+
+    def append_resumed(self, at: int) -> None:
+        """Write that the history keeps its first ``at`` entries (see the module)."""
+        self._write_line({"resumed_at": int(at)})
 
     def append_candidate(self, candidate: int, params: str) -> None:
         """Write that a candidate was added, with its :func:`params_key`."""
@@ -458,7 +490,8 @@ class Journal:
         self._file.flush()
 
     def _parse(self, data: bytes):
-        """Return the entries in ``data`` and the size of its complete lines.
+        """Return the entries in ``data``, the size of its complete lines and
+        its format version.
 
         A size of 0 means the file must be (re)created: it is empty, or holds
         only the unfinished header of a search killed while creating it.
@@ -470,8 +503,8 @@ class Journal:
         if not complete:
             if partial and not _is_prefix_of_header(partial):
                 self._refuse_not_checkpoint()
-            return [], 0
-        self._check_header(complete[0])
+            return [], 0, VERSION
+        version = self._check_header(complete[0])
         entries = []
         for number, line in enumerate(complete[1:], start=2):
             try:
@@ -483,9 +516,10 @@ class Journal:
                     "searches at once. Delete it (its fits will be run again) "
                     "or pass another path to the 'checkpoint' parameter."
                 ) from exc
-        return entries, len(data) - len(partial)
+        return entries, len(data) - len(partial), version
 
-    def _check_header(self, line: bytes) -> None:
+    def _check_header(self, line: bytes) -> int:
+        """The header's format version, once the header is checked."""
         try:
             header = json.loads(line)
         except ValueError:
@@ -510,6 +544,7 @@ class Journal:
                 f"has fingerprint {self.fingerprint!r}. Delete it or pass "
                 "another path."
             )
+        return header["version"]
 
     def _refuse_not_checkpoint(self):
         raise ValueError(
@@ -521,17 +556,25 @@ class Journal:
         )
 
 
-def _parse_entry(line) -> Entry:
-    """An :class:`Entry` from a decoded line; TypeError or KeyError if malformed."""
+def _is_index(value) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _parse_entry(line) -> Entry | Resumed:
+    """An entry from a decoded line; TypeError or KeyError if malformed."""
+    if "resumed_at" in line:
+        if not _is_index(line["resumed_at"]):
+            raise TypeError("wrong field types")
+        return Resumed(line["resumed_at"])
     if "split" in line:
         entry = Entry(
             line["candidate"], line["params"], line["split"], _decode_out(line["out"])
         )
-        valid = type(entry.split) is int and isinstance(entry.out, dict)
+        valid = _is_index(entry.split) and isinstance(entry.out, dict)
     else:
         entry = Entry(line["candidate"], line["params"])
         valid = True
-    if not (valid and type(entry.candidate) is int and isinstance(entry.params, str)):
+    if not (valid and _is_index(entry.candidate) and isinstance(entry.params, str)):
         raise TypeError("wrong field types")
     return entry
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ._compat import real_callback_context
 from ._evaluator import FoldResult, FoldTask
-from ._journal import params_key
+from ._journal import Resumed, params_key
 from ._results import CANCELLED, COMPLETE, STOPPED
 
 
@@ -133,8 +133,8 @@ class SearchRun:
         the search.
     journal : Journal or None
         Receives every candidate added and every fold fitted.
-    replay : list of Entry or None
-        The journal's entries, in file order (``Journal.load``).
+    replay : list of Entry and Resumed, or None
+        The journal's lines, in file order (``Journal.load``).
     progress : ProgressReporter or None
     start : float
         ``time.monotonic()`` at the start of ``fit``.
@@ -162,17 +162,26 @@ class SearchRun:
         self.patience = patience
         self.callbacks = list(callbacks or ())
         self.journal = journal
-        self._replay_log = list(replay or ())
-        # Fold entries by candidate, with their position in the file.
+        # The history in the order it was handled (a Resumed line cuts it
+        # back to its first ``at`` entries), and every fold entry as a store
+        # of fits by candidate, with its position in the file.
+        self._replay_log = []
         self._replay_folds = defaultdict(list)
-        for position, entry in enumerate(self._replay_log):
-            if entry.split is not None:
+        self._journaled_candidates = set()
+        for position, entry in enumerate(replay or ()):
+            if isinstance(entry, Resumed):
+                del self._replay_log[entry.at :]
+                continue
+            self._replay_log.append(entry)
+            if entry.split is None:
+                self._journaled_candidates.add((entry.candidate, entry.params))
+            else:
                 self._replay_folds[entry.candidate].append((position, entry))
-        self._journaled_candidates = {
-            (entry.candidate, entry.params)
-            for entry in self._replay_log
-            if entry.split is None
-        }
+        # While the history is replayed in order nothing is journaled; once
+        # an asynchronous replay ends, everything handled is, replays too.
+        self._replaying = False
+        self._journal_replays = False
+        self._policy_checked = False
         self.progress = progress
         self.start = time.monotonic() if start is None else start
         self.deadline = None if max_time is None else self.start + max_time
@@ -304,10 +313,11 @@ class SearchRun:
             pairs = ((p, s) for s, p in product(range(n_splits), range(n_candidates)))
         for position, split in pairs:
             candidate = indices[position]
-            if not self._may_dispatch():
-                return
+            # A replayed fold is no task: the budget is checked only for tasks.
             if self.record.is_finished(candidate, split):
                 continue
+            if not self._may_dispatch():
+                return
             if self.record.is_running(candidate):
                 yield self._task(
                     candidate,
@@ -329,19 +339,20 @@ class SearchRun:
         """
         n_splits = self.record.n_splits
         candidate = 0
-        while self._may_dispatch():
+        while True:
             if candidate == self.record.n_candidates:
-                if candidate >= n_candidates:
+                if candidate >= n_candidates or not self._may_dispatch():
                     return
                 with self._lock:
                     if self._propose(propose) is None:
                         return
             params = self.record.params[candidate]
             for split in range(n_splits):
-                if not self._may_dispatch():
-                    return
+                # A replayed fold is no task: the budget is checked only for tasks.
                 if self.record.is_finished(candidate, split):
                     continue
+                if not self._may_dispatch():
+                    return
                 if self.record.is_running(candidate):
                     yield self._task(
                         candidate,
@@ -371,37 +382,55 @@ class SearchRun:
     def _add_candidates(self, candidate_params, more_results):
         indices = self.record.add_candidates(candidate_params, more_results)
         self._update_progress_total()
-        if self.journal is not None:
+        if self.journal is not None and not self._replaying:
             for c in indices:
-                key = self._key(c)
-                if (c, key) not in self._journaled_candidates:
-                    self.journal.append_candidate(c, key)
+                self._journal_candidate(c)
         return indices
+
+    def _journal_candidate(self, c):
+        key = self._key(c)
+        if self._journal_replays or (c, key) not in self._journaled_candidates:
+            self.journal.append_candidate(c, key)
 
     # -- replay ---------------------------------------------------------------
 
     def _replay_stream(self, propose, n_candidates):
-        """Propose and hand in the journaled folds in the journal's order.
+        """Propose and hand in the journaled folds in the history's order.
 
         Each proposal sees the same finished and pending candidates as in the
         journaled run, so it is the same proposal. Replay in order ends where
-        the proposals part (the journal ends, a proposal differs, or a file of
+        the proposals part (the history ends, a proposal differs, or a file of
         format version 1 holds no proposals); the journaled folds of the
         candidates proposed so far are then handed in at once, and those of
-        later candidates as their tasks (``_journaled_out``).
+        later candidates as their tasks (``_journaled_out``). From there on
+        everything handled is journaled, after a Resumed line when the history
+        was cut short, so the file again holds a history in order.
         """
+        self._replaying = True
+        consumed, diverged = 0, None
         for entry in self._replay_log:
             c = entry.candidate
             if entry.split is not None:
                 if c >= self.record.n_candidates:
                     break
                 self._replay_fold(entry)
-                continue
-            if c != self.record.n_candidates or c >= n_candidates or self.halted:
+            elif c != self.record.n_candidates or c >= n_candidates or self.halted:
                 break
-            added = self._propose(propose)
-            if added is None or self._key(added) != entry.params:
-                break
+            else:
+                added = self._propose(propose)
+                if added is None:
+                    break
+                if self._key(added) != entry.params:
+                    diverged = added
+                    break
+            consumed += 1
+        self._replaying = False
+        self._journal_replays = True
+        if self.journal is not None:
+            if consumed < len(self._replay_log):
+                self.journal.append_resumed(consumed)
+            if diverged is not None:
+                self._journal_candidate(diverged)
         self._replay_folds_of(range(self.record.n_candidates))
 
     def _replay_folds_of(self, candidates):
@@ -422,8 +451,10 @@ class SearchRun:
         return None
 
     def _replay_fold(self, entry):
-        c = entry.candidate
-        if entry.params == self._key(c) and not self.record.is_finished(c, entry.split):
+        c, split = entry.candidate, entry.split
+        if split >= self.record.n_splits:
+            return  # an edited file: the splits are fingerprinted
+        if entry.params == self._key(c) and not self.record.is_finished(c, split):
             self._on_result(FoldResult(c, entry.split, entry.out, replayed=True))
 
     def _may_dispatch(self):
@@ -461,7 +492,7 @@ class SearchRun:
         c = result.candidate
         self.record.add(result)
         self._n_fits += 1
-        if self.journal is not None and not result.replayed:
+        if self.journal is not None and (self._journal_replays or not result.replayed):
             self.journal.append(c, result.split, self._key(c), result.out)
         for done in [c, *self._apply_policy()]:
             if self.record.status[done] in (COMPLETE, STOPPED) and (

@@ -293,28 +293,71 @@ def _rewrite(path, transform):
     path.write_text("".join(json.dumps(line) + "\n" for line in transform(lines)))
 
 
+def _lines(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _fit_again_changes_nothing(search, X, y, path, expected):
+    """Fitting again fits nothing, gives ``expected`` and leaves the file as is."""
+    before = path.read_text()
+    CountedSVC.n_fits = 0
+    results = search().fit(X, y).cv_results_
+    assert CountedSVC.n_fits == 0
+    assert results["params"] == expected["params"]
+    np.testing.assert_array_equal(
+        results["mean_test_score"], expected["mean_test_score"]
+    )
+    assert path.read_text() == before
+
+
+def _as_version_1(lines):
+    return [{**lines[0], "version": 1}] + [e for e in lines[1:] if "split" in e]
+
+
 def test_version_1_checkpoint_still_replays_without_fitting(tmp_path):
     # Version 1 files hold no candidate lines: each candidate's folds are
-    # replayed when it is proposed again.
+    # replayed when it is proposed again, and the file becomes a version-2
+    # history that later fits replay in order.
     X, y = load_iris(return_X_y=True)
     path = tmp_path / "search.jsonl"
     first = counted_search(path).fit(X, y).cv_results_
-
-    def as_version_1(lines):
-        return [{**lines[0], "version": 1}] + [e for e in lines[1:] if "split" in e]
-
-    _rewrite(path, as_version_1)
+    _rewrite(path, _as_version_1)
     CountedSVC.n_fits = 0
     replayed = counted_search(path).fit(X, y).cv_results_
     assert CountedSVC.n_fits == 0
     assert replayed["params"] == first["params"]
     np.testing.assert_array_equal(replayed["mean_test_score"], first["mean_test_score"])
+    lines = _lines(path)
+    assert lines[0]["version"] == 2
+    assert lines[25] == {"resumed_at": 0}  # after the 24 fold lines
+    _fit_again_changes_nothing(lambda: counted_search(path), X, y, path, first)
+
+
+def test_a_parted_parallel_history_is_replayed_in_order_afterwards(tmp_path):
+    # Half a version-1 checkpoint resumed with two workers: asynchronous
+    # proposals part from the journaled ones (they depend on which folds
+    # finish first), so the resumed run fits anew. What it handled is
+    # journaled in order, so every later fit replays it exactly.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+
+    def search():
+        return counted_search(
+            path, n_iter=10, n_initial_points=3, cv=5, n_jobs=2, pre_dispatch="n_jobs"
+        )
+
+    with parallel_config(backend="threading"):
+        search().set_params(n_jobs=1).fit(X, y)
+        _rewrite(path, lambda lines: _as_version_1(lines)[:26])
+        resumed = search().fit(X, y).cv_results_
+        for _ in range(2):
+            _fit_again_changes_nothing(search, X, y, path, resumed)
 
 
 def test_replay_after_a_different_proposal_still_fits_nothing_journaled(tmp_path):
     # A journaled proposal that the resumed search does not make again ends
     # the replay in order; the journaled folds are then still used wherever
-    # the parameters match, and the new proposal is journaled.
+    # the parameters match, and the history is journaled again from there.
     X, y = load_iris(return_X_y=True)
     path = tmp_path / "search.jsonl"
     first = counted_search(path).fit(X, y).cv_results_
@@ -328,13 +371,52 @@ def test_replay_after_a_different_proposal_still_fits_nothing_journaled(tmp_path
         ]
 
     _rewrite(path, other_fifth_proposal)
+    n_lines = len(_lines(path))
     CountedSVC.n_fits = 0
     replayed = counted_search(path).fit(X, y).cv_results_
     assert CountedSVC.n_fits == 0
     assert replayed["params"] == first["params"]
-    candidate_lines = [
-        line["candidate"]
-        for line in map(json.loads, path.read_text().splitlines()[1:])
-        if "split" not in line
+    lines = _lines(path)
+    resumed_at = lines[n_lines]["resumed_at"]
+    # The history kept: the lines before candidate 5's (the header is not in it).
+    assert lines[1 + resumed_at] == {"candidate": 5, "params": '{"C": -1.0}'}
+    assert [e["candidate"] for e in lines[n_lines + 1 :] if "split" not in e] == [
+        5,
+        6,
+        7,
     ]
-    assert candidate_lines == [*range(8), 5]
+    _fit_again_changes_nothing(lambda: counted_search(path), X, y, path, first)
+
+
+def test_a_complete_replay_is_no_stop_for_max_time(tmp_path):
+    # Replayed folds are no tasks: a budget spent before any task leaves a
+    # completed search's replay complete, with no stop_reason_.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    for batch_size in ("async", None):
+        first = counted_search(path, batch_size=batch_size).fit(X, y).cv_results_
+        search = counted_search(path, batch_size=batch_size, max_time=1e-9)
+        assert search.fit(X, y).cv_results_["params"] == first["params"]
+        assert not hasattr(search, "stop_reason_")
+        path.unlink()
+
+
+def test_a_fold_line_of_an_unknown_split_is_ignored(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    first = counted_search(path, batch_size=None).fit(X, y).cv_results_
+    _rewrite(
+        path,
+        lambda lines: [
+            line | {"split": 7}
+            if line.get("split") == 2 and line["candidate"] == 1
+            else line
+            for line in lines
+        ],
+    )
+    CountedSVC.n_fits = 0
+    results = counted_search(path, batch_size=None).fit(X, y).cv_results_
+    assert CountedSVC.n_fits == 1  # that fold, fitted again
+    np.testing.assert_array_equal(
+        results["split2_test_score"], first["split2_test_score"]
+    )

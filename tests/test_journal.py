@@ -11,6 +11,7 @@ from sklearn_bayestune._journal import (
     VERSION,
     Entry,
     Journal,
+    Resumed,
     _encode_out,
     fingerprint,
     params_key,
@@ -277,9 +278,38 @@ def test_candidate_and_fold_lines_come_back_in_file_order(tmp_path):
         ]
 
 
+def test_resumed_lines_round_trip(tmp_path):
+    path = tmp_path / "c.jsonl"
+    with Journal(path, FP, search="S") as journal:
+        journal.load()
+        journal.append_candidate(0, "{}")
+        journal.append_resumed(0)
+    assert json.loads(_lines(path)[2]) == {"resumed_at": 0}
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == [Entry(0, "{}"), Resumed(0)]
+
+
+def test_version_1_header_is_upgraded_before_appending(tmp_path):
+    path = tmp_path / "c.jsonl"
+    header = {"format": FORMAT, "version": 1, "fingerprint": FP, "search": "S"}
+    fold = {"candidate": 0, "split": 1, "params": "{}", "out": {"test_scores": 1.0}}
+    # A line cut short by a kill is dropped too.
+    path.write_text(json.dumps(header) + "\n" + json.dumps(fold) + '\n{"cand')
+    with Journal(path, FP, search="S") as journal:
+        assert journal.load() == [Entry(0, "{}", 1, {"test_scores": 1.0})]
+        journal.append_candidate(1, "{}")
+    lines = [json.loads(line) for line in _lines(path)]
+    assert lines == [header | {"version": 2}, fold, {"candidate": 1, "params": "{}"}]
+    assert os.listdir(tmp_path) == ["c.jsonl"]
+
+
 @pytest.mark.parametrize(
     "line",
     [
+        {"resumed_at": -1},
+        {"resumed_at": "0"},
+        {"candidate": -1, "params": "{}"},
+        {"candidate": 0, "split": -1, "params": "{}", "out": {}},
         {"candidate": "0", "params": "{}"},
         {"candidate": 0, "params": {"C": 1}},
         {"candidate": 0},
