@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from numbers import Integral
 
@@ -23,20 +22,6 @@ _COLUMNS = {
     "proposal_kind": lambda step, proposal: proposal.kind,
     "acquisition_value": lambda step, proposal: proposal.acquisition_value,
 }
-
-
-def _dispatched_ahead(pre_dispatch, n_jobs):
-    """Tasks joblib hands out before any result: ``pre_dispatch`` evaluated.
-
-    None for a form not recognised here (the check is then skipped); "all"
-    counts as unbounded.
-    """
-    if isinstance(pre_dispatch, Integral):
-        return int(pre_dispatch)
-    if pre_dispatch == "all":
-        return math.inf
-    match = re.fullmatch(r"\s*(\d+)?\s*\*?\s*n_jobs\s*", str(pre_dispatch))
-    return None if match is None else int(match.group(1) or 1) * n_jobs
 
 
 @_with_tune_parameters
@@ -120,8 +105,9 @@ class BayesTuneCV(_BaseTuneCV):
         ``n_jobs=1`` they are); on joblib backends that cannot stream results
         (multiprocessing, Ray) ``"async"`` falls back to batches. With
         ``early_stopping`` and ``n_jobs > 1``, the policy can cancel only
-        folds that joblib has not yet dispatched (``pre_dispatch`` of them
-        go at once): ``fit`` warns when a step has no fold left to cancel.
+        folds that joblib has not yet taken (``pre_dispatch`` at once, then
+        ``n_jobs`` more per result): ``fit`` warns when a step has no fold
+        left to cancel.
 
     noise : {"cv", "learned"}, default="cv"
         ``"cv"`` gives each candidate its measured cross-validation noise (the
@@ -271,53 +257,13 @@ feature_names_in_
                 stacklevel=2,
             )
             n_iter = space.size
-        is_async = self.batch_size == "async" and evaluate_candidates.evaluator.streams
-        if self.early_stopping is not None:
-            self._warn_if_no_fold_can_stop(is_async)
-        if is_async:
+        if self.batch_size == "async" and evaluate_candidates.evaluator.streams:
             self._search_async(evaluate_candidates, optimizer, n_iter, callback_ctx)
         else:
             self._search_in_batches(
                 evaluate_candidates, optimizer, n_iter, callback_ctx
             )
         self.optimizer_ = optimizer
-
-    def _warn_if_no_fold_can_stop(self, is_async):
-        """Warn when joblib hands out every fold before the policy sees a score.
-
-        A policy cancels only folds not yet dispatched, and joblib dispatches
-        ``pre_dispatch`` tasks before the first result. An asynchronous step
-        hands them a candidate's folds together, a batch step
-        ``batch_size * n_splits`` of them.
-        """
-        n_jobs = effective_n_jobs(self.n_jobs)
-        ahead = _dispatched_ahead(self.pre_dispatch, n_jobs)
-        per_step = self.n_splits_ if is_async else self._batch_size() * self.n_splits_
-        if n_jobs == 1 or ahead is None or per_step > ahead:
-            return
-        given = (
-            'batch_size="async", which dispatches each candidate\'s'
-            f" {self.n_splits_} folds together"
-            if is_async
-            else f"each step's {per_step // self.n_splits_} candidate(s) x "
-            f"{self.n_splits_} folds = {per_step} tasks"
-        )
-        if ahead == math.inf:
-            handed, remedy = "every task", "a pre_dispatch other than 'all'"
-        else:
-            handed = f"{ahead} tasks"
-            remedy = (
-                f"batch_size={ahead // self.n_splits_ + 1} or more, or a smaller "
-                "pre_dispatch"
-            )
-        warnings.warn(
-            f"early_stopping can stop no fold of this search: with {given}, "
-            f"joblib hands out {handed} (n_jobs={self.n_jobs}, "
-            f"pre_dispatch={self.pre_dispatch!r}) before the first score comes "
-            f"back. Give {remedy} to let the policy act.",
-            UserWarning,
-            stacklevel=3,
-        )
 
     def _batch_size(self):
         if isinstance(self.batch_size, Integral):

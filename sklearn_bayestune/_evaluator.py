@@ -20,10 +20,14 @@ task, so every candidate is scored on the same folds (scikit-learn issue
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
+from joblib import effective_n_jobs
 from joblib.parallel import get_active_backend
 from sklearn.base import clone
 from sklearn.utils.parallel import Parallel, delayed
@@ -77,6 +81,16 @@ def _return_as() -> str:
     """
     backend, _ = get_active_backend()
     return "generator_unordered" if backend.supports_return_generator else "list"
+
+
+def _dispatched_ahead(pre_dispatch, n_jobs):
+    """``pre_dispatch`` as a number of tasks: an int, "all", or "[k*]n_jobs"."""
+    if isinstance(pre_dispatch, Integral):
+        return int(pre_dispatch)
+    if pre_dispatch == "all":
+        return math.inf
+    match = re.fullmatch(r"\s*(?:(\d+)\s*\*\s*)?n_jobs\s*", str(pre_dispatch))
+    return None if match is None else int(match.group(1) or 1) * n_jobs
 
 
 def _run_task(task, estimator, X, y, train, test, n_splits, caller, kwargs):
@@ -142,6 +156,8 @@ class CrossValidationEvaluator:
         caller,
     ):
         self.estimator = estimator
+        self.n_jobs = n_jobs
+        self.pre_dispatch = pre_dispatch
         self.X = X
         self.y = y
         self.splits = splits
@@ -171,6 +187,23 @@ class CrossValidationEvaluator:
     def streams(self) -> bool:
         """Whether results come back one by one as they finish."""
         return self._parallel.return_as == "generator_unordered"
+
+    def tasks_out_of_reach(self) -> float | None:
+        """How many tasks joblib may have taken before the first result is handled.
+
+        A stopping policy can cancel only tasks taken later. joblib takes
+        ``pre_dispatch`` tasks at once, then ``n_jobs`` more as each result
+        arrives, before that result reaches this thread; a backend that cannot
+        stream results takes them all. None for a ``pre_dispatch`` expression
+        not read here.
+        """
+        if not self.streams:
+            return math.inf
+        n_jobs = effective_n_jobs(self.n_jobs)
+        if n_jobs == 1:
+            return 1  # run one by one, each result handled before the next
+        ahead = _dispatched_ahead(self.pre_dispatch, n_jobs)
+        return None if ahead is None else ahead + n_jobs
 
     @property
     def n_splits(self) -> int:

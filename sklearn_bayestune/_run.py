@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -214,6 +215,7 @@ class SearchRun:
         if not self.planned_candidates:
             self._announce(len(candidate_params))
         self.search._check_settable(candidate_params)
+        self._check_policy_can_act(len(candidate_params) * self.record.n_splits)
         indices = self._add_candidates(candidate_params, more_results)
         tasks = self._tasks(
             indices, candidate_params, real_callback_context(callback_ctx)
@@ -235,6 +237,8 @@ class SearchRun:
         """
         self._on_done = on_done
         self.plan(n_candidates)
+        # Each candidate's folds are handed out together.
+        self._check_policy_can_act(self.record.n_splits)
         tasks = self._stream_tasks(
             propose, n_candidates, real_callback_context(callback_ctx)
         )
@@ -253,6 +257,40 @@ class SearchRun:
         self.planned_candidates = n_candidates
         self._announce(n_candidates)
         self._update_progress_total()
+
+    def _check_policy_can_act(self, tasks_per_step):
+        """Warn once per fit when the policy can cancel no fold of a step."""
+        if self.policy is None or self._policy_checked:
+            return
+        self._policy_checked = True
+        out_of_reach = self.evaluator.tasks_out_of_reach()
+        if out_of_reach is None or tasks_per_step > out_of_reach:
+            return
+        if out_of_reach == math.inf:
+            why = (
+                "the active joblib backend hands back a step's results only "
+                "once all its tasks have run"
+            )
+            remedy = "Use a backend that streams results (loky, threading, dask)"
+        else:
+            why = (
+                f"each step hands joblib {tasks_per_step} tasks, and with "
+                f"n_jobs={self.evaluator.n_jobs} and "
+                f"pre_dispatch={self.evaluator.pre_dispatch!r} it takes up to "
+                f"{out_of_reach} before the policy sees a score"
+            )
+            enough = out_of_reach // self.record.n_splits + 1
+            remedy = (
+                f"Give batch_size={enough} or more, or lower pre_dispatch"
+                if hasattr(self.search, "batch_size")
+                else "Lower pre_dispatch or n_jobs"
+            )
+        warnings.warn(
+            f"early_stopping can stop no fold of this search: {why}. {remedy} "
+            "to let the policy act.",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _announce(self, n_candidates):
         if self.search.verbose > 0:

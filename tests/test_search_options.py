@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from scipy.stats import loguniform
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_iris
@@ -77,31 +78,33 @@ def test_early_stopping_cancels_folds_and_never_picks_a_stopped_candidate(kind, 
 
 
 @pytest.mark.parametrize(
-    "options, remedy",
+    "kind, options, remedy",
     [
-        # 1 candidate x 3 folds per step, 4 tasks handed out at once.
-        (dict(), "batch_size=2 or more"),
-        (dict(batch_size="async"), "batch_size=2 or more"),
-        (dict(batch_size=3, pre_dispatch="all"), "pre_dispatch other than 'all'"),
-        (dict(batch_size=2, pre_dispatch=6), "batch_size=3 or more"),
+        # joblib takes pre_dispatch (4) + n_jobs (2) tasks before the policy
+        # sees a score; BayesTuneCV's default step is 1 candidate x 3 folds.
+        ("bayes", dict(), "batch_size=3 or more"),
+        ("bayes", dict(batch_size="async"), "batch_size=3 or more"),
+        ("bayes", dict(batch_size=2), "batch_size=3 or more"),
+        ("bayes", dict(batch_size=3, pre_dispatch="all"), "a backend that streams"),
+        ("bayes", dict(batch_size=2, pre_dispatch=8), "batch_size=4 or more"),
+        ("random", dict(n_iter=2), "Lower pre_dispatch or n_jobs"),
         # The policy can act: no warning.
-        (dict(batch_size=2), None),
-        (dict(pre_dispatch="n_jobs"), None),
-        (dict(n_jobs=1), None),
+        ("bayes", dict(batch_size=3), None),
+        ("bayes", dict(batch_size=2, pre_dispatch="n_jobs"), None),
+        ("bayes", dict(n_jobs=1), None),
+        ("random", dict(n_iter=3), None),
     ],
 )
-def test_bayes_warns_when_early_stopping_can_stop_no_fold(options, remedy):
+def test_warns_when_early_stopping_can_stop_no_fold(kind, options, remedy):
     X, y = IRIS
-    search = BayesTuneCV(
-        SVC(),
-        {"C": loguniform(1e-3, 1e2)},
-        n_iter=5,
-        n_initial_points=3,
-        cv=3,
-        random_state=0,
-        early_stopping=MedianStoppingPolicy(),
-        **({"n_jobs": 2} | options),
-    )
+    common = dict(cv=3, random_state=0, early_stopping=MedianStoppingPolicy())
+    options = {"n_jobs": 2} | common | options
+    if kind == "bayes":
+        search = BayesTuneCV(
+            SVC(), {"C": loguniform(1e-3, 1e2)}, n_iter=5, n_initial_points=3, **options
+        )
+    else:
+        search = RandomTuneCV(SVC(), {"C": loguniform(1e-3, 1e2)}, **options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         search.fit(X, y)
@@ -111,6 +114,20 @@ def test_bayes_warns_when_early_stopping_can_stop_no_fold(options, remedy):
     else:
         assert len(messages) == 1
         assert "can stop no fold" in messages[0] and remedy in messages[0]
+
+
+def test_warns_when_the_backend_cannot_stream_early_stopping_results():
+    X, y = IRIS
+    search = GridTuneCV(
+        SVC(),
+        {"C": [0.01, 0.1, 1.0, 10.0]},
+        cv=3,
+        n_jobs=2,
+        early_stopping=MedianStoppingPolicy(),
+    )
+    with parallel_config(backend="multiprocessing"):
+        with pytest.warns(UserWarning, match="backend that streams results"):
+            search.fit(X, y)
 
 
 def test_early_stopping_keeps_the_grid_winner():
