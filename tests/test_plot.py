@@ -478,6 +478,15 @@ def test_displays_of_a_bayes_optimizer(direction):
     )
 
 
+def test_evaluations_of_numpy_bools_told_to_an_optimizer():
+    optimizer = BayesOptimizer({"flag": [True, False], "x": LOG_C}, random_state=0)
+    for flag in (np.True_, np.False_, True):
+        optimizer.tell({"flag": flag, "x": 1.0}, 0.5)
+    display = EvaluationsDisplay.from_estimator(optimizer)
+    assert display.categories[0] == [True, False]
+    assert_array_equal(display.values[:, 0], [0, 1, 0])
+
+
 def test_displays_of_a_bayes_optimizer_errors():
     fresh = told_optimizer(0)
     for make in (ConvergenceDisplay.from_estimator, EvaluationsDisplay.from_estimator):

@@ -62,7 +62,8 @@ def check_cv_results(search, caller: str) -> Mapping:
         )
     raise TypeError(
         f"{caller} needs a fitted search (GridTuneCV, RandomTuneCV, BayesTuneCV "
-        f"or a scikit-learn search); got {type(search).__name__}. "
+        f"or a scikit-learn search) or a BayesOptimizer (minimize() returns "
+        f"one as result.optimizer); got {type(search).__name__}. "
         "ConvergenceDisplay.from_cv_results takes a cv_results_ dict."
     )
 
@@ -128,7 +129,7 @@ def check_fitted_bayes(search, caller: str):
     if optimizer.gp_ is None:
         if optimizer is search:
             told = f"this optimizer was told {optimizer.n_observed} points"
-            remedy = "Ask for (and tell) more points."
+            remedy = "Ask for a point (and tell it) once two have succeeded."
         else:
             told = f"this search's {optimizer.n_observed} candidates ended"
             remedy = (
@@ -136,9 +137,9 @@ def check_fitted_bayes(search, caller: str):
             )
         raise ValueError(
             f"{caller} needs the surrogate, but none was fitted: one is "
-            "fitted to propose a point after the initial design "
-            f"(n_initial_points={optimizer.n_initial_points}) once two points "
-            f"have succeeded, and {told} before that. {remedy}"
+            "fitted when a point is asked after the initial design "
+            f"(n_initial_points={optimizer.n_initial_points}) and two points "
+            f"have succeeded, and {told} without such an ask. {remedy}"
         )
     return optimizer
 

@@ -43,7 +43,8 @@ def _same(a, b) -> bool:
     """Category equality that keeps True apart from 1 and survives arrays."""
     if a is b:
         return True
-    if is_number(a) != is_number(b) or isinstance(a, bool) != isinstance(b, bool):
+    boolean = (bool, np.bool_)
+    if is_number(a) != is_number(b) or isinstance(a, boolean) != isinstance(b, boolean):
         return False
     try:
         return bool(a == b)

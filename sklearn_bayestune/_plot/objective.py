@@ -251,7 +251,9 @@ class ObjectiveDisplay:
         ----------
         search : fitted BayesTuneCV or BayesOptimizer
             For an optimizer: the surrogate of its last model-based
-            ``ask``, on the points told before it.
+            ``ask``, on the points told before it. Its scale has higher
+            better whatever the direction: a minimised objective appears
+            negated.
         parameters : list of str, default=None
             Parameters to show, in this order; None: all. Parameters with a
             single value are never drawn. With alternative subspaces, a key encoded
