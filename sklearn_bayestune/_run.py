@@ -382,7 +382,8 @@ class SearchRun:
                 if candidate >= n_candidates or not self._may_dispatch():
                     return
                 with self._lock:
-                    if self._propose(propose) is None:
+                    # A stop may have come in since _may_dispatch.
+                    if self.halted or self._propose(propose) is None:
                         return
             params = self.record.params[candidate]
             for split in range(n_splits):
@@ -442,7 +443,8 @@ class SearchRun:
         candidates proposed so far are then handed in at once, and those of
         later candidates as their tasks (``_journaled_out``). From there on
         everything handled is journaled, after a Resumed line when the history
-        was cut short, so the file again holds a history in order.
+        was cut short, so the file again holds a history in order. A stop
+        (patience, a callback) ends the replay without parting from it.
         """
         self._replaying = True
         consumed, diverged = 0, None
@@ -452,7 +454,7 @@ class SearchRun:
                 if c >= self.record.n_candidates:
                     break
                 self._replay_fold(entry)
-            elif c != self.record.n_candidates or c >= n_candidates or self.halted:
+            elif self.halted or c != self.record.n_candidates or c >= n_candidates:
                 break
             else:
                 added = self._propose(propose)
@@ -463,22 +465,25 @@ class SearchRun:
                     break
             consumed += 1
         self._replaying = False
-        self._journal_replays = True
-        if self.journal is not None:
-            if consumed < len(self._replay_log):
-                self.journal.append_resumed(consumed)
-            if diverged is not None:
-                self._journal_candidate(diverged)
-        self._replay_folds_of(range(self.record.n_candidates))
+        if not self.halted:
+            self._journal_replays = True
+            if self.journal is not None:
+                if consumed < len(self._replay_log):
+                    self.journal.append_resumed(consumed)
+                if diverged is not None:
+                    self._journal_candidate(diverged)
+        # Outside the history, a stopped candidate's folds would not run.
+        self._replay_folds_of(range(self.record.n_candidates), running_only=True)
 
-    def _replay_folds_of(self, candidates):
+    def _replay_folds_of(self, candidates, running_only=False):
         """Hand in the journaled folds of ``candidates``, in file order."""
         entries = sorted(
             (item for c in candidates for item in self._replay_folds.get(c, ())),
             key=lambda item: item[0],
         )
         for _, entry in entries:
-            self._replay_fold(entry)
+            if not running_only or self.record.is_running(entry.candidate):
+                self._replay_fold(entry)
 
     def _journaled_out(self, candidate, split):
         """The journaled output of this fold under the candidate's parameters."""

@@ -420,3 +420,41 @@ def test_a_fold_line_of_an_unknown_split_is_ignored(tmp_path):
     np.testing.assert_array_equal(
         results["split2_test_score"], first["split2_test_score"]
     )
+
+
+def test_a_stop_during_the_replay_leaves_the_history_whole(tmp_path):
+    # Patience may change between runs: a run that stops early while
+    # replaying has not parted from the history, and writes nothing.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    first = counted_search(path).fit(X, y).cv_results_
+    before = path.read_text()
+    CountedSVC.n_fits = 0
+    stopped = counted_search(path, n_iter_no_change=1).fit(X, y)
+    assert stopped.stop_reason_ == "n_iter_no_change"
+    assert CountedSVC.n_fits == 0
+    assert path.read_text() == before
+    _fit_again_changes_nothing(lambda: counted_search(path), X, y, path, first)
+
+
+def test_stored_folds_outside_the_history_skip_stopped_candidates(tmp_path):
+    # A fold stored before a resumed_at line is outside the history: handed
+    # in for a running candidate, never for one the policy stopped.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+
+    def search():
+        return counted_search(
+            path, n_iter=10, cv=5, early_stopping=MedianStoppingPolicy()
+        )
+
+    first = search().fit(X, y).cv_results_
+    stopped = int(np.flatnonzero(first["stopped_early"])[0])
+    lines = _lines(path)
+    folds = [line for line in lines if "split" in line]
+    ran = [line for line in folds if line["candidate"] == stopped]
+    unrun = next(s for s in range(5) if s not in {line["split"] for line in ran})
+    stored = {**ran[0], "split": unrun, "out": folds[-1]["out"]}
+    _rewrite(path, lambda lines: [*lines, stored, {"resumed_at": len(lines) - 1}])
+    _fit_again_changes_nothing(search, X, y, path, first)
+    assert search().fit(X, y).cv_results_["stopped_early"][stopped]
