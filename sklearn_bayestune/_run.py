@@ -113,6 +113,28 @@ class _ResultsSoFar(Mapping):
         return len(self._get())
 
 
+def _read_journal(entries):
+    """The journal's history, its fits by candidate, and its candidate keys.
+
+    The history is the entries in the order they were handled, each Resumed
+    line cutting it back to its first ``at`` entries. Every fold entry, in
+    the history or not, is a stored fit: ``{candidate: [(position in the
+    file, entry), ...]}``. The keys are the ``(candidate, params)`` pairs of
+    the candidate lines.
+    """
+    history, folds, candidates = [], defaultdict(list), set()
+    for position, entry in enumerate(entries):
+        if isinstance(entry, Resumed):
+            del history[entry.at :]
+            continue
+        history.append(entry)
+        if entry.split is None:
+            candidates.add((entry.candidate, entry.params))
+        else:
+            folds[entry.candidate].append((position, entry))
+    return history, folds, candidates
+
+
 class SearchRun:
     """The ``evaluate_candidates`` callable of one ``fit``.
 
@@ -163,21 +185,9 @@ class SearchRun:
         self.patience = patience
         self.callbacks = list(callbacks or ())
         self.journal = journal
-        # The history in the order it was handled (a Resumed line cuts it
-        # back to its first ``at`` entries), and every fold entry as a store
-        # of fits by candidate, with its position in the file.
-        self._replay_log = []
-        self._replay_folds = defaultdict(list)
-        self._journaled_candidates = set()
-        for position, entry in enumerate(replay or ()):
-            if isinstance(entry, Resumed):
-                del self._replay_log[entry.at :]
-                continue
-            self._replay_log.append(entry)
-            if entry.split is None:
-                self._journaled_candidates.add((entry.candidate, entry.params))
-            else:
-                self._replay_folds[entry.candidate].append((position, entry))
+        self._replay_log, self._replay_folds, self._journaled_candidates = (
+            _read_journal(replay or ())
+        )
         # While the history is replayed in order nothing is journaled; once
         # an asynchronous replay ends, everything handled is, replays too.
         self._replaying = False
