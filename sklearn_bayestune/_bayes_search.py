@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -15,6 +14,7 @@ from ._optimizer import BayesOptimizer
 from ._results import CANCELLED
 from ._search import _TUNE_CONSTRAINTS, _BaseTuneCV, _with_tune_parameters
 from ._space import SearchSpace
+from .exceptions import _warn
 
 # The columns BayesTuneCV adds to cv_results_: how each candidate was proposed.
 _COLUMNS = {
@@ -250,11 +250,10 @@ feature_names_in_
         )
         n_iter = self.n_iter
         if space.is_finite and space.size < n_iter:
-            warnings.warn(
+            _warn(
                 f"The total space of parameters {space.size} is smaller than "
                 f"n_iter={n_iter}. Running {space.size} iterations.",
                 UserWarning,
-                stacklevel=2,
             )
             n_iter = space.size
         if self.batch_size == "async" and evaluate_candidates.evaluator.streams:

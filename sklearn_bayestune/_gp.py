@@ -73,7 +73,7 @@ from ._kernels import (
     matern52_and_G,
     squared_differences,
 )
-from .exceptions import NumericalWarning
+from .exceptions import NumericalWarning, _warn
 
 NOISE_FLOOR = 1e-6
 """Added to the learned noise variance (Optuna's ``minimum_noise``)."""
@@ -548,13 +548,12 @@ class GaussianProcess:
             K[np.diag_indices(y.size)] += noise_var
         self.L, self.jitter = _cholesky_with_jitter(K)
         if self.jitter > 0 and self.jitter >= _WARN_JITTER * np.mean(np.diag(K)):
-            warnings.warn(
+            _warn(
                 f"The GP covariance needed a jitter of {self.jitter:.3g} on its "
                 "diagonal to be factorised; the surrogate smooths more than its "
                 "hyperparameters say. Many duplicate rows with different y cause "
                 "this.",
                 NumericalWarning,
-                stacklevel=2,
             )
         self.alpha = self._solve(y - self.prior_mean)
 
@@ -924,12 +923,11 @@ def fit_gp(X, y, *, categorical=None, warped=None, noise_var=None, theta0=None, 
         fell_back=fell_back,
     )
     if fell_back:
-        warnings.warn(
+        _warn(
             f"Every start of the GP hyperparameter fit failed ({objective.n_failed} "
             "failed evaluations); using the prior-mode hyperparameters. Proposals "
             "are less informed until the data allow a fit.",
             NumericalWarning,
-            stacklevel=2,
         )
     return GaussianProcess(
         X,

@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-import warnings
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from ._compat import real_callback_context
 from ._evaluator import FoldResult, FoldTask
 from ._journal import Resumed, params_key
 from ._results import CANCELLED, COMPLETE, STOPPED
+from .exceptions import _warn
 
 
 @dataclass(frozen=True)
@@ -295,11 +295,10 @@ class SearchRun:
                 if hasattr(self.search, "batch_size")
                 else "Lower pre_dispatch or n_jobs"
             )
-        warnings.warn(
+        _warn(
             f"early_stopping can stop no fold of this search: {why}. {remedy} "
             "to let the policy act.",
             UserWarning,
-            stacklevel=4,
         )
 
     def _announce(self, n_candidates):

@@ -50,7 +50,7 @@ from ._progress import ProgressReporter
 from ._results import STOPPED, SearchRecord
 from ._run import SearchRun
 from ._space import SearchSpace
-from .exceptions import SearchInterruptedWarning
+from .exceptions import SearchInterruptedWarning, _warn
 
 # Constraints of the options every searcher adds to scikit-learn's.
 _TUNE_CONSTRAINTS = {
@@ -265,13 +265,12 @@ class _BaseTuneCV(BaseSearchCV):
         for stale in ("best_estimator_", "refit_time_", "feature_names_in_"):
             self.__dict__.pop(stale, None)  # from an earlier fit of this object
         self.stop_reason_ = "interrupted"
-        warnings.warn(
+        _warn(
             f"{type(self).__name__}: the refit of the best candidate was "
             "interrupted (KeyboardInterrupt). cv_results_ and best_params_ are "
             "kept; there is no best_estimator_: refit it yourself, e.g. "
             "clone(search.estimator).set_params(**search.best_params_).fit(X, y).",
             SearchInterruptedWarning,
-            stacklevel=3,
         )
 
     def _open_journal(self, X, y, splits, routed_params):
@@ -279,13 +278,12 @@ class _BaseTuneCV(BaseSearchCV):
         if self.checkpoint is None:
             return None
         if not isinstance(getattr(self, "random_state", 0), Integral):
-            warnings.warn(
+            _warn(
                 f"{type(self).__name__} has a checkpoint but random_state="
                 f"{self.random_state!r}: a resumed search draws other candidates "
                 "and reuses none of the finished fits. Set random_state to an int "
                 "to be able to resume.",
                 UserWarning,
-                stacklevel=3,
             )
         parts = {
             name: describe(value)
@@ -318,13 +316,12 @@ class _BaseTuneCV(BaseSearchCV):
             if self.checkpoint is not None
             else " Pass checkpoint=path to be able to resume an interrupted search."
         )
-        warnings.warn(
+        _warn(
             f"{type(self).__name__} was interrupted (KeyboardInterrupt): "
             f"cv_results_ and best_* are built from the {n_kept} candidates "
             f"that were fully evaluated, and the best one is refitted. Press "
             f"Ctrl-C again to abort the refit.{resume}",
             SearchInterruptedWarning,
-            stacklevel=3,
         )
 
     def _worker_lost_message(self, run, exc):

@@ -4,6 +4,21 @@ Filter one with the standard :mod:`warnings` machinery, e.g.
 ``warnings.filterwarnings("ignore", category=NumericalWarning)``.
 """
 
+import os
+import sys
+import warnings
+
+import joblib
+import sklearn
+
+# Code between a user's call and our warning: the package itself, and the
+# scikit-learn and joblib code that calls back into it (fit wrappers,
+# cross_validate, worker threads).
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(module_file) + os.sep
+    for module_file in (__file__, sklearn.__file__, joblib.__file__)
+)
+
 
 class NumericalWarning(UserWarning):
     """The surrogate model degraded because of numerical trouble.
@@ -28,3 +43,21 @@ class SearchInterruptedWarning(UserWarning):
     folds were all evaluated before the interruption. With a ``checkpoint``,
     fitting again with the same arguments resumes the search.
     """
+
+
+def _warn(message: str, category: type[Warning]) -> None:
+    """Warn as from the user's line that led here, not from a library line.
+
+    A fixed ``stacklevel`` is right for one call path only: the same warning
+    can come from ``fit``, from ``cross_validate`` around a search or from
+    ``BayesOptimizer.ask``. Skipping library frames names the user's call on
+    every path (what Python 3.12's ``skip_file_prefixes`` does).
+    """
+    frame = sys._getframe(1)
+    stacklevel = 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(
+        _LIBRARY_DIRS
+    ):
+        frame = frame.f_back
+        stacklevel += 1
+    warnings.warn(message, category, stacklevel=stacklevel)

@@ -1,6 +1,7 @@
 """Early termination, budgets, callbacks and Ctrl-C, for all three searchers."""
 
 import os
+import re
 import signal
 import time
 import warnings
@@ -13,7 +14,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -114,6 +115,42 @@ def test_warns_when_early_stopping_can_stop_no_fold(kind, options, remedy):
     else:
         assert len(messages) == 1
         assert "can stop no fold" in messages[0] and remedy in messages[0]
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+@pytest.mark.parametrize(
+    "space, options, message",
+    [
+        ({"C": [1.0, 10.0]}, dict(), "smaller than n_iter"),
+        (
+            {"C": loguniform(1e-3, 1e2)},
+            dict(n_jobs=2, early_stopping=MedianStoppingPolicy()),
+            "can stop no fold",
+        ),
+        (
+            {"C": [1.0, 10.0]},
+            dict(checkpoint="journal.jsonl", random_state=None),
+            "cannot resume|reuses none",
+        ),
+    ],
+)
+def test_warnings_point_at_the_users_call(tmp_path, space, options, message, wrapped):
+    # A warning from deep in the run loop or the journal names the line that
+    # called fit (or cross_validate), not a library line.
+    X, y = IRIS
+    options = {"random_state": 0, "cv": 3} | options
+    if "checkpoint" in options:
+        options["checkpoint"] = tmp_path / options["checkpoint"]
+    search = BayesTuneCV(SVC(), space, n_iter=3, n_initial_points=2, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if wrapped:
+            cross_validate(search, X, y, cv=2)
+        else:
+            search.fit(X, y)
+    ours = [w for w in caught if re.search(message, str(w.message))]
+    assert ours
+    assert {w.filename for w in ours} == {__file__}
 
 
 def test_warns_when_the_backend_cannot_stream_early_stopping_results():
