@@ -65,6 +65,7 @@ import hashlib
 import json
 import math
 import os
+import types
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -241,14 +242,18 @@ def describe(value) -> str:
     (a frozen scipy distribution pickles numpy's global random state, which
     differs from process to process): estimators and stopping policies by
     their class and ``get_params``, scipy distributions by name and
-    arguments, arrays by content hash, and the rest by ``joblib.hash`` (or
-    ``repr`` when they cannot be pickled).
+    arguments, arrays by content hash, and the rest by ``joblib.hash``.
+    Functions that cannot be pickled (lambdas, local functions, e.g. in a
+    ``FunctionTransformer``) are described by their code, defaults and
+    closure; other unpicklable objects by ``repr``.
     """
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda item: repr(item[0]))
         return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in items) + "}"
     if isinstance(value, (list, tuple)):
         return f"{type(value).__name__}[{','.join(describe(v) for v in value)}]"
+    if isinstance(value, (set, frozenset)):  # iteration order varies by process
+        return f"{type(value).__name__}[{','.join(sorted(map(describe, value)))}]"
     if hasattr(value, "get_params") and not isinstance(value, type):
         return type(value).__qualname__ + describe(value.get_params(deep=False))
     dist = getattr(value, "dist", None)
@@ -258,8 +263,27 @@ def describe(value) -> str:
         return repr(value)
     try:
         return joblib.hash(value)
-    except Exception:  # unpicklable, e.g. a lambda: its repr is all we have
-        return repr(value)
+    except Exception:  # unpicklable
+        pass
+    if isinstance(value, types.FunctionType):
+        # Not repr: it holds the address, which changes with the process.
+        cells = [cell.cell_contents for cell in value.__closure__ or ()]
+        return (
+            f"function {value.__module__}.{value.__qualname__}"
+            f"{_describe_code(value.__code__)}"
+            f"{describe([value.__defaults__, value.__kwdefaults__, cells])}"
+        )
+    return repr(value)
+
+
+def _describe_code(code):
+    # co_code alone misses constants (a lambda's 2 versus 3) and names.
+    consts = [
+        _describe_code(c) if isinstance(c, types.CodeType) else describe(c)
+        for c in code.co_consts
+    ]
+    parts = [code.co_code.hex(), *consts, *code.co_names, *code.co_varnames]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def fingerprint(**parts: str) -> str:

@@ -1,6 +1,8 @@
 import json
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from sklearn_bayestune._journal import (
     Journal,
     Resumed,
     _encode_out,
+    describe,
     fingerprint,
     params_key,
 )
@@ -195,6 +198,56 @@ def test_params_key_unpicklable_object_has_repr_only():
     key = json.loads(params_key({"f": lambda x: x}))
     assert list(key["f"]) == ["repr"]
     assert "lambda" in key["f"]["repr"]
+
+
+_DESCRIBE_IN_A_NEW_PROCESS = """
+import numpy as np
+from sklearn.preprocessing import FunctionTransformer
+from sklearn_bayestune._journal import describe
+k = 2
+def make(k):
+    return lambda Z: Z * k
+print(describe(FunctionTransformer(lambda Z: np.log1p(Z) + 1)))
+print(describe([make(2), make(3), lambda x, a=1: x, lambda x, a=2: x]))
+print(describe({frozenset({"alpha", "beta", "gamma"}): {"delta", "epsilon"}}))
+"""
+
+
+def test_describe_is_the_same_in_every_process():
+    # A checkpoint is resumed in a new process: lambdas (a FunctionTransformer
+    # in the pipeline) and sets must be described without memory addresses or
+    # hash-seeded order.
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", _DESCRIBE_IN_A_NEW_PROCESS],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=str(seed)),
+        ).stdout
+        for seed in (1, 2)
+    ]
+    assert outputs[0] == outputs[1]
+    assert "0x" not in outputs[0]
+
+
+def test_describe_tells_functions_apart_by_code_defaults_and_closure():
+    def make(k):
+        return lambda Z: Z * k
+
+    described = [
+        describe(f)
+        for f in [
+            lambda x: x + 1,
+            lambda x: x + 2,
+            lambda x, a=1: x,
+            lambda x, a=2: x,
+            make(2),
+            make(3),
+        ]
+    ]
+    assert len(set(described)) == len(described)
+    assert describe(make(2)) == describe(make(2))
 
 
 def test_fingerprint():
