@@ -13,6 +13,8 @@ import math
 import sys
 import time
 
+import numpy as np
+
 _PLAIN_INTERVAL = 0.5  # seconds between two lines of the plain-text reporter
 
 
@@ -88,7 +90,7 @@ class ProgressReporter:
         desc: str = "fits",
         file=None,
     ):
-        if not (isinstance(enabled, bool) or enabled == "auto"):
+        if not (isinstance(enabled, (bool, np.bool_)) or enabled == "auto"):
             raise ValueError(
                 f"The 'enabled' parameter of ProgressReporter must be True, "
                 f"False or 'auto'; got {enabled!r}. Use 'auto' to show "

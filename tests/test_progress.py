@@ -68,6 +68,15 @@ def test_invalid_enabled():
         ProgressReporter(enabled="yes")
 
 
+@pytest.mark.parametrize("enabled", [np.True_, np.False_])
+def test_numpy_bools_are_accepted(enabled):
+    # The searches' "boolean" constraint lets them through to the reporter.
+    progress = ProgressReporter(enabled=enabled, file=io.StringIO())
+    assert progress.enabled is bool(enabled)
+    X, y = load_iris(return_X_y=True)
+    GridTuneCV(SVC(), {"C": [1, 10]}, cv=2, progress=enabled).fit(X, y)
+
+
 def test_plain_writes_counts_and_best_score(no_tqdm, clock):
     out = io.StringIO()
     with ProgressReporter(enabled=True, total=10, file=out) as progress:
