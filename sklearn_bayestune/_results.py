@@ -161,6 +161,10 @@ class SearchRecord:
         """Candidates that belong in ``cv_results_``: complete or stopped."""
         return [c for c, s in enumerate(self.status) if s in (COMPLETE, STOPPED)]
 
+    def any_complete(self) -> bool:
+        """Whether some candidate has every fold: only those can be the best."""
+        return COMPLETE in self.status
+
     def format_inputs(self, candidates: Sequence[int]):
         """``(params, outputs, more_results)`` for ``_format_results``.
 

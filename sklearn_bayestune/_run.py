@@ -49,7 +49,9 @@ class CandidateResult:
     Attributes
     ----------
     index : int
-        The candidate's row in ``cv_results_`` order of proposal.
+        The candidate's number in order of proposal: its row in
+        ``cv_results_``, unless a stop leaves out candidates proposed before
+        it that were still running (then the row is lower).
     params : dict
         Its parameters.
     status : {"complete", "stopped"}
@@ -586,7 +588,9 @@ class SearchRun:
         if complete and score > self._best[0]:
             self._best = (score, c)
             self._since_best = 0
-        else:
+        elif self._best[1] is not None:
+            # Patience counts from a best: before one, a stopped candidate
+            # would end the search with nothing to select.
             self._since_best += 1
         best_score, best = self._best
         info = CandidateResult(

@@ -74,6 +74,20 @@ _NOT_FINGERPRINTED = {
     "refit",
 }
 
+# How to leave something to select, after a stop that came before any
+# candidate was evaluated on every fold (stopped candidates cannot be best).
+_SELECTION_REMEDIES = {
+    "max_time": "Increase max_time (or lower n_iter or the number of folds).",
+    "callback": "Let the callback stop the search only once result.best_params "
+    "is not None.",
+}
+
+
+def _stop_description(search, stop_reason):
+    if stop_reason == "max_time":
+        return f"max_time={search.max_time!r} seconds ran out"
+    return "A callback stopped the search"
+
 
 class _BaseTuneCV(BaseSearchCV):
     """``BaseSearchCV`` whose evaluation loop runs on the shared evaluator.
@@ -305,10 +319,10 @@ class _BaseTuneCV(BaseSearchCV):
     def _recover_from_interrupt(self, run):
         """Keep what finished after Ctrl-C; a second Ctrl-C aborts the refit."""
         n_kept = len(run.record.kept())
-        if n_kept == 0:
+        if not run.record.any_complete():
             raise KeyboardInterrupt(
-                "The search was interrupted before any candidate was fully "
-                "evaluated; nothing to keep."
+                "The search was interrupted before any candidate was evaluated "
+                "on every fold; nothing to select."
             )
         run.halt("interrupted")
         resume = (
@@ -353,12 +367,12 @@ class _BaseTuneCV(BaseSearchCV):
     def _collect_results(self, record, stop_reason=None):
         """Check fit failures once for the whole search, then format results."""
         kept = record.kept()
-        if not kept and stop_reason == "max_time":
+        # Stopped candidates rank last; alone they leave nothing to select.
+        if stop_reason in _SELECTION_REMEDIES and not record.any_complete():
             raise ValueError(
-                f"max_time={self.max_time!r} seconds ran out before any "
-                f"candidate of {type(self).__name__} was evaluated on every "
-                "fold; nothing to select. Increase max_time (or lower n_iter "
-                "or the number of folds)."
+                f"{_stop_description(self, stop_reason)} before any candidate of "
+                f"{type(self).__name__} was evaluated on every fold; nothing to "
+                f"select. {_SELECTION_REMEDIES[stop_reason]}"
             )
         if not kept or record.n_splits == 0:
             raise ValueError(
@@ -366,11 +380,15 @@ class _BaseTuneCV(BaseSearchCV):
                 "Was the CV iterator empty? "
                 "Were there no candidates?"
             )
-        params, out, more_results = record.format_inputs(kept)
         # Folds cancelled by early stopping neither failed nor count as fits.
-        _warn_or_raise_about_fit_failures(record.ran_outputs(kept), self.error_score)
+        ran = record.ran_outputs(kept)
+        _warn_or_raise_about_fit_failures(ran, self.error_score)
         if callable(self.scoring):
-            _insert_error_scores(out, self.error_score)
+            # In place, before format_inputs copies a candidate's first fold
+            # into its cancelled ones: a failed first fold holds a bare float
+            # where a multimetric scoring's folds hold dicts.
+            _insert_error_scores(ran, self.error_score)
+        params, out, more_results = record.format_inputs(kept)
         stopped = np.array([record.status[c] == STOPPED for c in kept])
         if self.early_stopping is not None:
             more_results["stopped_early"] = stopped
@@ -499,7 +517,8 @@ _PATIENCE_DOC = """
     n_iter_no_change : int, default=None
         Stop once this many candidates in a row have finished without
         improving the best score (``stop_reason_`` is then
-        ``"n_iter_no_change"``). None: no such stop.
+        ``"n_iter_no_change"``), counting from the first candidate evaluated
+        on every fold. None: no such stop.
 """
 
 

@@ -331,6 +331,70 @@ def test_failed_candidates_with_early_stopping_are_reported():
     assert search.best_params_["C"] >= 1e-3
 
 
+def test_failed_first_fold_under_multimetric_callable_scoring_with_early_stopping():
+    # The failed fold's scores are a bare float where the others are dicts;
+    # its candidate's cancelled folds must take the dict form.
+    class FailsOnFirstFold(SVC):
+        def fit(self, X, y, sample_weight=None):
+            if self.C == 1e-2 and len(y) and 0 not in X[:, 0]:
+                raise ValueError("refused")
+            return super().fit(X[:, 1:], y, sample_weight=sample_weight)
+
+        def predict(self, X):
+            return super().predict(X[:, 1:])
+
+    def two_metrics(estimator, X, y):
+        accuracy = float(np.mean(estimator.predict(X) == y))
+        return {"accuracy": accuracy, "error": 1 - accuracy}
+
+    X, y = IRIS
+    X = np.column_stack([np.arange(len(y)), X])
+    with pytest.warns(FitFailedWarning):
+        search = GridTuneCV(
+            FailsOnFirstFold(),
+            {"C": [1.0, 1e-2, 10.0]},
+            cv=3,
+            scoring=two_metrics,
+            refit="accuracy",
+            early_stopping=MedianStoppingPolicy(),
+        ).fit(X, y)
+    results = search.cv_results_
+    assert results["stopped_early"][1]
+    assert np.isnan(results["mean_test_accuracy"][1])
+    assert np.isnan(results["mean_test_error"][1])
+    assert search.best_params_["C"] != 1e-2
+
+
+@pytest.mark.parametrize("stop", ["n_iter_no_change", "callback", "max_time"])
+def test_a_stopped_candidate_is_never_the_best_even_after_a_stop(stop):
+    # Racing finishes hopeless candidates first (after one or two folds); a
+    # stop then must not leave a stopped candidate to be selected.
+    X, y = IRIS
+    options = {
+        "n_iter_no_change": dict(n_iter_no_change=1),
+        "callback": dict(callbacks=[lambda result: result.status == "stopped"]),
+        "max_time": dict(max_time=1e-9),
+    }[stop]
+    search = RandomTuneCV(
+        SVC(),
+        {"C": loguniform(1e-3, 1e3), "gamma": loguniform(1e-4, 1e1)},
+        n_iter=30,
+        cv=5,
+        random_state=0,
+        early_stopping=MedianStoppingPolicy(),
+        **options,
+    )
+    if stop == "n_iter_no_change":
+        # Patience counts from the first candidate evaluated on every fold.
+        search.fit(X, y)
+        assert search.stop_reason_ == stop
+        assert not search.cv_results_["stopped_early"][search.best_index_]
+        assert np.isfinite(search.best_score_)
+    else:
+        with pytest.raises(ValueError, match="before any candidate of RandomTuneCV"):
+            search.fit(X, y)
+
+
 @pytest.mark.parametrize("kind", SEARCHERS)
 def test_every_fit_failing_with_early_stopping_says_so(kind):
     # Folds the policy cancelled neither failed nor count in the total.
