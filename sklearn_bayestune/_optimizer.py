@@ -44,6 +44,7 @@ from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
 
 from ._acq_optimizer import optimize_acquisition, random_unseen_point
 from ._acquisition import AcquisitionFunction
+from ._dimensions import _check_random_state
 from ._gp import GaussianProcess, fit_gp
 from ._output_transform import transform_outputs
 from ._space import SearchSpace
@@ -82,11 +83,10 @@ def _is_positive_int(n) -> bool:
 
 
 def _as_generator(random_state) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(2**31 - 1))
-    return np.random.default_rng(random_state)
+    rng = _check_random_state(random_state)
+    if isinstance(rng, np.random.RandomState):
+        return np.random.default_rng(rng.randint(2**31 - 1))
+    return rng
 
 
 class BayesOptimizer:
@@ -206,6 +206,7 @@ class BayesOptimizer:
         self._values = np.empty(0)
         self._noise = np.empty(0)
         self._pending = np.empty((0, d))
+        self._pending_params: list[dict] = []  # what ask returned, row by row
         self._theta = None
         self._n_fits = 0
         self._fitted_n = -1
@@ -317,28 +318,37 @@ class BayesOptimizer:
             )
         for p in params_list:
             self.space.check_params(p)
-        X = self._take_pending(self.space.to_unit(params_list))
+        X = self._take_pending(params_list, self.space.to_unit(params_list))
         self._X = np.vstack([self._X, X])
         self._told_params.extend(dict(p) for p in params_list)
         self._values = np.concatenate([self._values, values])
         self._noise = np.concatenate([self._noise, noises])
 
-    def _take_pending(self, X):
+    def _take_pending(self, params_list, X):
         """Rows of ``X``, each replaced by the pending row it was asked as.
 
-        Decoding and re-encoding a proposal moves it by ~1e-16, so a told
-        point is matched to its pending row with a tolerance; the pending row
-        itself is kept, so observed rows equal what was proposed exactly.
+        A told point is matched to a pending one by the params ``ask``
+        returned, so it keeps the row it was proposed as (re-encoding picks
+        the first subspace that holds the point, and moves a value by up to
+        ~1e-6 when its range is tiny against its magnitude); failing that,
+        by its row, within a tolerance.
         """
         X = X.copy()
         keep = np.ones(len(self._pending), dtype=bool)
-        for i, row in enumerate(X):
-            close = np.all(np.abs(self._pending - row) <= 1e-9, axis=1)
-            match = np.flatnonzero(keep & close)
+        for i, (params, row) in enumerate(zip(params_list, X)):
+            match = [
+                j
+                for j in np.flatnonzero(keep)
+                if _same_params(params, self._pending_params[j])
+            ]
+            if not match:
+                close = np.all(np.abs(self._pending - row) <= 1e-9, axis=1)
+                match = np.flatnonzero(keep & close)
             if len(match):
                 keep[match[0]] = False
                 X[i] = self._pending[match[0]]
         self._pending = self._pending[keep]
+        self._pending_params = [p for p, k in zip(self._pending_params, keep) if k]
         return X
 
     # -- proposals ------------------------------------------------------------
@@ -383,6 +393,7 @@ class BayesOptimizer:
             params = self.space.from_unit(x[None])[0]
             if given is not None:
                 params = _with_given_reals(params, given)
+            self._pending_params.append(dict(params))
             proposals.append(Proposal(params, x, kind, value))
         return proposals
 
@@ -395,12 +406,15 @@ class BayesOptimizer:
 
     def _next_row(self):
         excluded = self._excluded()
-        # The initial design only fills up to its size: points told before
-        # the first ask count towards it.
-        while self._n_initial_used < len(self._initial_rows) and len(excluded) < len(
-            self._initial_rows
-        ):
+        # The Sobol part of the design only fills up to the design's size:
+        # points told before the first ask count towards it. Given points
+        # (first in the design) are all proposed.
+        while self._n_initial_used < len(self._initial_rows):
             i = self._n_initial_used
+            if self._initial_params[i] is None and len(excluded) >= len(
+                self._initial_rows
+            ):
+                break
             self._n_initial_used += 1
             x = self._initial_rows[i]
             if not _contains_row(excluded, x):
@@ -511,6 +525,22 @@ def _real_array(values):
     """``values`` (a number or nested lists) as a float array of at least 1-D."""
     raw = np.atleast_1d(np.asarray(values, dtype=object))
     return np.array([_as_real(v) for v in raw.flat], dtype=float).reshape(raw.shape)
+
+
+def _same_params(a, b):
+    """Whether two params dicts hold equal values (estimators: the same objects)."""
+    if a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        other = b[key]
+        if value is other:
+            continue
+        try:
+            if not bool(value == other):
+                return False
+        except (TypeError, ValueError):  # arrays and the like
+            return False
+    return True
 
 
 def _contains_row(X, x):

@@ -191,11 +191,18 @@ def test_maximize_direction_and_noise():
         ({"direction": "up"}, "direction must be 'minimize' or 'maximize'"),
         ({"acquisition": "ei"}, "acquisition must be one of"),
         ({"n_initial_points": 0}, "n_initial_points must be a positive int"),
+        ({"random_state": -1}, "random_state must be None, a non-negative int"),
     ],
 )
 def test_constructor_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BayesOptimizer({"x": Real(0.0, 1.0)}, **kwargs)
+
+
+@pytest.mark.parametrize("random_state", ["abc", 1.5, True])
+def test_random_state_of_another_type_is_refused_by_name(random_state):
+    with pytest.raises(TypeError, match="random_state must be None, a non-negative"):
+        BayesOptimizer({"x": Real(0.0, 1.0)}, random_state=random_state)
 
 
 def test_tell_errors():
@@ -238,6 +245,40 @@ def test_told_points_leave_the_pending_set():
         np.testing.assert_array_equal(opt.X_unit[-1], proposal.x)
     assert kinds == ["initial"] * 5
     assert len(opt._pending) == 0
+
+
+@pytest.mark.parametrize(
+    "space",
+    [
+        # Overlapping subspaces: re-encoding a point picks the first subspace.
+        [{"C": Real(0.0, 2.0)}, {"C": Real(1.0, 3.0)}],
+        # A range tiny against its magnitude: re-encoding moves it by ~1e-6.
+        {"a": Real(1e10, 1e10 + 1)},
+    ],
+)
+def test_told_points_keep_the_row_they_were_asked_as(space):
+    opt = BayesOptimizer(space, n_initial_points=4, random_state=0)
+    for _ in range(5):
+        proposals = opt.propose(2)
+        values = [float(next(iter(p.params.values()))) % 1.7 for p in proposals]
+        opt.tell([p.params for p in proposals], values)
+        np.testing.assert_array_equal(opt.X_unit[-2:], [p.x for p in proposals])
+    assert len(opt._pending) == 0 and opt._pending_params == []
+
+
+def test_given_points_are_proposed_after_told_points_fill_the_design():
+    given = {"x": 0.55, "k": 1}
+    opt = BayesOptimizer(
+        {"x": Real(0.0, 1.0), "k": Integer(0, 2)},
+        initial_points=[given],
+        n_initial_points=4,
+        random_state=0,
+    )
+    opt.tell([{"x": i / 10, "k": 0} for i in range(6)], list(range(6)))
+    proposal = opt.propose(1)[0]
+    assert proposal.params == given and proposal.kind == "initial"
+    # The Sobol rest of the design is not: the told points took its place.
+    assert opt.propose(1)[0].kind == "log_ei"
 
 
 def _blas_threads():
