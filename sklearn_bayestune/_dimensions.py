@@ -102,14 +102,28 @@ def _check_random_state(random_state):
         return np.random.default_rng()
     if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
         return random_state
+    accepted = (
+        "random_state must be None, a non-negative int, a numpy.random.RandomState "
+        f"or a numpy.random.Generator; got {_describe(random_state)}."
+    )
     if isinstance(random_state, numbers.Integral) and not isinstance(
         random_state, (bool, np.bool_)
     ):
+        if random_state < 0:
+            raise ValueError(accepted)
         return np.random.default_rng(int(random_state))
-    raise TypeError(
-        "random_state must be None, an int, a numpy.random.RandomState or a "
-        f"numpy.random.Generator; got {_describe(random_state)}."
-    )
+    raise TypeError(accepted)
+
+
+def _check_scalar_parameters(prior, where):
+    # Array parameters freeze a vector of distributions, which fails later
+    # with numpy's "truth value of an array is ambiguous".
+    if any(np.ndim(arg) for arg in (*prior.args, *prior.kwds.values())):
+        raise ValueError(
+            f"{where}a scipy.stats distribution must have scalar parameters (one "
+            f"distribution per parameter); got {prior.dist.name} with args "
+            f"{prior.args} and kwds {prior.kwds}."
+        )
 
 
 def _is_frozen(obj) -> bool:
@@ -532,6 +546,7 @@ class _Ordered(Dimension):
                 f"{where}prior must be 'uniform', 'log-uniform' or {accepted}; got "
                 f"{_describe(prior)}.{hint}"
             )
+        _check_scalar_parameters(prior, where)
 
     def _check_bounds(self, where):
         cls = type(self).__name__
@@ -1381,6 +1396,7 @@ def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
                 f"stats.{value.name}({value.shapes.split(',')[0]}=...)."
             ) from None
     if _is_frozen(value):
+        _check_scalar_parameters(value, f"Parameter {name!r} in {parameter}: ")
         lo, hi = value.support()
         if np.isnan(lo) or np.isnan(hi):
             # scipy's way of saying the parameters are invalid.

@@ -489,6 +489,19 @@ SPACE_CASES = [
         r"parameters",
         id="space-scipy-norm-negative-scale",
     ),
+    # Array parameters freeze several distributions at once.
+    pytest.param(
+        fit_random({"C": stats.norm([0, 1])}),
+        ValueError,
+        IN_C + r"a scipy\.stats distribution must have scalar parameters",
+        id="space-scipy-norm-array-loc",
+    ),
+    pytest.param(
+        fit_bayes({"C": Real(0.0, 1.0, prior=stats.uniform([0, 1]))}),
+        ValueError,
+        IN_C + r"a scipy\.stats distribution must have scalar parameters",
+        id="space-real-prior-array-loc",
+    ),
     pytest.param(
         fit_random({"C": stats.loguniform(1.0, 0.1)}),
         ValueError,

@@ -255,7 +255,7 @@ def test_rvs_reproducible_and_consistent_with_from_unit():
     assert dim.rvs(size=(2, 3), random_state=0).shape == (2, 3)
     assert Integer(0, 3).rvs(size=4, random_state=0).dtype == np.int64
     assert np.shape(Categorical(["a", "b"]).rvs(size=(2, 2), random_state=0)) == (2, 2)
-    with pytest.raises(TypeError, match="random_state must be None, an int"):
+    with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
         dim.rvs(random_state="seed")
 
 
