@@ -397,6 +397,41 @@ class Dimension:
         return np.asarray(self._values_of(codes)).reshape(shape)
 
 
+_MAX_EXACT_INT = 2.0**53
+# scipy computes the CDF of some discrete distributions (zipf, logser,
+# betanbinom, ...) by summing the pmf up to the value, so the encoding is cut
+# this many values past the support's start; a tail beyond it with more than
+# _NEGLIGIBLE_TAIL of the mass (1 - a sum of ~1e5 terms is only good to
+# ~1e-13) makes the prior too heavy-tailed to encode.
+_MAX_SUMMED = 10**5
+_NEGLIGIBLE_TAIL = 1e-9
+
+
+def _summable_support_end(prior, s_lo, s_hi, high, where):
+    """The prior's support end, cut where the tail is negligible if scipy sums it."""
+    summed = (
+        isinstance(prior.dist, stats.rv_discrete)
+        and type(prior.dist)._cdf is stats.rv_discrete._cdf
+    )
+    if not summed or high - s_lo <= _MAX_SUMMED:
+        return s_hi
+    with np.errstate(all="ignore"):
+        tail = prior.sf(s_lo + _MAX_SUMMED)
+    if tail > _NEGLIGIBLE_TAIL:
+        raise TooHeavyTailedError(
+            f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode "
+            f"up to {_repr_number(high)}: scipy computes its CDF by summing its "
+            f"probabilities, and they go on past {_MAX_SUMMED} values. Give bounds "
+            f"at most {_MAX_SUMMED} apart, e.g. Integer({_repr_number(int(s_lo))}, "
+            f"{_repr_number(int(s_lo) + 1000)}, prior=...)."
+        )
+    return s_lo + _MAX_SUMMED
+
+
+class TooHeavyTailedError(ValueError):
+    """A discrete prior whose CDF scipy sums reaches too far to encode."""
+
+
 def _lattice_tol(k):
     """How far ``value / step`` may sit from the integer ``k`` and still be on it.
 
@@ -446,6 +481,7 @@ class _Ordered(Dimension):
         if not isinstance(prior, str):
             # Values outside the prior's support can never be drawn.
             s_lo, s_hi = (float(s) for s in prior.support())
+            s_hi = _summable_support_end(prior, s_lo, s_hi, min(hi, s_hi), where)
             if step is None:
                 lo, hi = max(lo, s_lo), min(hi, s_hi)
             else:
@@ -487,7 +523,7 @@ class _Ordered(Dimension):
         else:
             self._warp_kind = "cdf"
             with np.errstate(all="ignore"):
-                self._za, self._zb = (float(prior.cdf(z)) for z in (a, b))
+                self._za, self._zb = (float(self._prior_cdf(z)) for z in (a, b))
             if not (np.isfinite(self._za) and np.isfinite(self._zb)):
                 raise ValueError(
                     f"{where}the prior {_repr_prior(prior)} gives a NaN CDF; check its "
@@ -587,8 +623,15 @@ class _Ordered(Dimension):
         elif self._warp_kind == "log":
             z = np.log(x)
         else:
-            z = self.prior.cdf(x)
+            z = self._prior_cdf(x)
         return (z - self._za) / (self._zb - self._za)
+
+    def _prior_cdf(self, x):
+        # A discrete prior's CDF is a step function: evaluated at integers,
+        # where scipy always defines it (hypergeom's is NaN at 3.5).
+        if isinstance(self.prior.dist, stats.rv_discrete):
+            x = np.floor(x)
+        return self.prior.cdf(x)
 
     def _unwarp(self, t: np.ndarray) -> np.ndarray:
         z = self._za + t * (self._zb - self._za)
@@ -888,6 +931,15 @@ class Integer(_Ordered):
             step=1.0,
             decimals=0,
         )
+        with np.errstate(all="ignore"):
+            ends = self._unwarp(np.array([self._tmin, self._tmax]))
+        if np.any(np.abs(ends) > _MAX_EXACT_INT):
+            raise ValueError(
+                f"{where}Integer values must lie within +-2**53, where every "
+                f"integer is exact as a float; {self!r} reaches "
+                f"{_repr_number(float(ends[np.argmax(np.abs(ends))]))}. Give "
+                "narrower bounds."
+            )
 
     def _values_of(self, codes):
         return codes.astype(np.int64).tolist()
@@ -1349,7 +1401,9 @@ def qlognormal(mu: float, sigma: float, q: float) -> Real:
 # --------------------------------------------------------------------------
 
 
-def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
+def as_dimension(
+    value, name: str, *, parameter: str = "param_distributions", encodable=False
+):
     """Convert one value of a scikit-learn parameter dict to a dimension.
 
     Parameters
@@ -1367,6 +1421,10 @@ def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
         The parameter key, for error messages.
     parameter : str, default="param_distributions"
         The constructor argument that held ``value``, for error messages.
+    encodable : bool, default=False
+        Whether to raise, rather than return the distribution as is (to be
+        sampled by its ``rvs``, as scikit-learn does), when a discrete
+        distribution's tail is too heavy to encode (``stats.zipf(2)``).
 
     Returns
     -------
@@ -1411,7 +1469,12 @@ def as_dimension(value, name: str, *, parameter: str = "param_distributions"):
             dim = Integer(lo, hi, prior=value)
         else:
             dim = Real(float(lo), float(hi), prior=value)
-        dim._check(name, parameter=parameter)
+        try:
+            dim._check(name, parameter=parameter)
+        except TooHeavyTailedError:
+            if encodable:
+                raise
+            return value
         return dim
     if isinstance(value, np.ndarray) or (
         isinstance(value, Sequence) and not isinstance(value, (str, bytes))

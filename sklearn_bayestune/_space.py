@@ -37,6 +37,7 @@ from ._dimensions import (
     Dimension,
     _check_random_state,
     _describe,
+    _is_frozen,
     as_dimension,
 )
 
@@ -247,6 +248,8 @@ class SearchSpace:
             return
         for sub in self.subspaces:
             for key, dim in sub.items():
+                if _is_frozen(dim):  # says why it could not be encoded
+                    as_dimension(dim, key, parameter=self.parameter, encodable=True)
                 if not isinstance(dim, Dimension):
                     raise TypeError(
                         f"Parameter {key!r} in {self.parameter} is "

@@ -28,6 +28,7 @@ from sklearn_bayestune._dimensions import (
     randint,
     uniform,
 )
+from sklearn_bayestune._space import SearchSpace
 
 # One of each dimension kind and prior, used by the round-trip tests.
 DIMENSIONS = {
@@ -255,7 +256,9 @@ def test_rvs_reproducible_and_consistent_with_from_unit():
     assert dim.rvs(size=(2, 3), random_state=0).shape == (2, 3)
     assert Integer(0, 3).rvs(size=4, random_state=0).dtype == np.int64
     assert np.shape(Categorical(["a", "b"]).rvs(size=(2, 2), random_state=0)) == (2, 2)
-    with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
+    with pytest.raises(
+        TypeError, match="random_state must be None, a non-negative int"
+    ):
         dim.rvs(random_state="seed")
 
 
@@ -739,3 +742,47 @@ def test_property_snap_unit(dim, u):
     np.testing.assert_allclose(
         dim.to_unit(dim.from_unit(u)), snapped, rtol=0, atol=1e-9
     )
+
+
+def test_discrete_prior_cdf_is_read_at_integers():
+    # scipy's hypergeom CDF is NaN between integers; the cells' edges are.
+    dim = as_dimension(stats.hypergeom(20, 7, 12), "k")
+    assert dim.values() == list(range(8))
+    draws = dim.rvs(size=2000, random_state=0)
+    assert draws.min() >= 0 and draws.max() <= 7
+    expected = stats.hypergeom(20, 7, 12).pmf(range(8))
+    np.testing.assert_allclose(
+        np.bincount(draws, minlength=8) / 2000, expected, atol=0.03
+    )
+    assert dim.from_unit(dim.to_unit(range(8))) == list(range(8))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: Integer(0, 2**64), lambda: Integer(1, np.inf, prior=stats.levy())],
+    ids=["bounds", "prior-tail"],
+)
+def test_integers_beyond_exact_floats_are_refused(make):
+    # They decoded to int64's minimum, outside the space.
+    with pytest.raises(ValueError, match=r"Integer values must lie within \+-2\*\*53"):
+        make().from_unit([1.0])
+
+
+def test_summed_discrete_priors_are_encoded_only_with_a_negligible_tail():
+    # scipy sums zipf's pmf for its CDF: encoding zipf(2) unbounded took
+    # gigabytes. It stays a distribution sampled by rvs, as in scikit-learn.
+    heavy = stats.zipf(2)
+    assert as_dimension(heavy, "n") is heavy
+    with pytest.raises(ValueError, match="too heavy-tailed to encode"):
+        as_dimension(heavy, "n", encodable=True)
+    space = SearchSpace({"n": heavy}, parameter="search_spaces")
+    with pytest.raises(ValueError, match="'n' in search_spaces: the prior stats.zipf"):
+        space.check_encodable()
+    with pytest.raises(ValueError, match=r"e\.g\. Integer\(1, 1001, prior=\.\.\.\)"):
+        Integer(1, np.inf, prior=heavy).to_unit([1])
+    bounded = Integer(1, 1000, prior=heavy)
+    assert bounded.from_unit([0.0, 1.0]) == [1, 1000]
+    # A light tail is cut where its mass is negligible.
+    light = as_dimension(stats.zipf(8), "n")
+    low, median, top = light.from_unit([0.0, 0.5, 1.0])
+    assert (low, median) == (1, 1) and 2 <= top <= 1 + 10**5
