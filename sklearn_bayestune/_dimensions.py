@@ -398,6 +398,8 @@ class Dimension:
 
 
 _MAX_EXACT_INT = 2.0**53
+# Finite lattices up to this size list the values their prior can reach.
+_MAX_LISTED = 10**4
 # scipy computes the CDF of some discrete distributions (zipf, logser,
 # betanbinom, ...) by summing the pmf up to the value, so the encoding is cut
 # this many values past the support's start; a tail beyond it with more than
@@ -407,13 +409,17 @@ _MAX_SUMMED = 10**5
 _NEGLIGIBLE_TAIL = 1e-9
 
 
-def _summable_support_end(prior, s_lo, s_hi, high, where):
-    """The prior's support end, cut where the tail is negligible if scipy sums it."""
-    summed = (
+def _cdf_is_summed(prior):
+    """Whether scipy computes the prior's CDF by summing its pmf (zipf, logser)."""
+    return (
         isinstance(prior.dist, stats.rv_discrete)
         and type(prior.dist)._cdf is stats.rv_discrete._cdf
     )
-    if not summed or high - s_lo <= _MAX_SUMMED:
+
+
+def _summable_support_end(prior, s_lo, s_hi, high, where):
+    """The support's end, cut where the tail is negligible, for a summed CDF."""
+    if high - s_lo <= _MAX_SUMMED:
         return s_hi
     with np.errstate(all="ignore"):
         tail = prior.sf(s_lo + _MAX_SUMMED)
@@ -478,10 +484,17 @@ class _Ordered(Dimension):
         """Compute the encoding once the arguments are validated."""
         where = _where(name, parameter)
         prior = self.prior
+        self._cdf_table = None
         if not isinstance(prior, str):
             # Values outside the prior's support can never be drawn.
             s_lo, s_hi = (float(s) for s in prior.support())
-            s_hi = _summable_support_end(prior, s_lo, s_hi, min(hi, s_hi), where)
+            if _cdf_is_summed(prior):
+                s_hi = _summable_support_end(prior, s_lo, s_hi, min(hi, s_hi), where)
+                # One cumulative sum, read by lookups: scipy sums anew for
+                # each value, and its generic ppf can fail to converge
+                # (zipf(2) at some cell centres).
+                ks = np.arange(s_lo, min(hi, s_hi) + 1)
+                self._cdf_table = (ks, np.cumsum(prior.pmf(ks)))
             if step is None:
                 lo, hi = max(lo, s_lo), min(hi, s_hi)
             else:
@@ -558,6 +571,14 @@ class _Ordered(Dimension):
             )
         finite = step is not None and np.isfinite(kmin) and np.isfinite(kmax)
         self._n_choices = int(kmax - kmin) + 1 if finite else None
+        self._reachable = None
+        if finite and self._warp_kind == "cdf" and self._n_choices <= _MAX_LISTED:
+            # Cells far in a prior's tail are narrower than the float spacing
+            # and decode to a neighbour: only the values that come back count,
+            # or a search would believe unseen values are left.
+            codes = np.arange(kmin, kmax + 1, dtype=float)
+            self._reachable = np.unique(self._decode(self._encode(codes)))
+            self._n_choices = len(self._reachable)
         self._is_checked = True
 
     def _check_prior(self, where, accepted):
@@ -631,7 +652,17 @@ class _Ordered(Dimension):
         # where scipy always defines it (hypergeom's is NaN at 3.5).
         if isinstance(self.prior.dist, stats.rv_discrete):
             x = np.floor(x)
-        return self.prior.cdf(x)
+        if self._cdf_table is None:
+            return self.prior.cdf(x)
+        ks, cdf = self._cdf_table
+        i = np.searchsorted(ks, x, side="right") - 1
+        return np.where(i >= 0, cdf[np.maximum(i, 0)], 0.0)
+
+    def _prior_ppf(self, q):
+        if self._cdf_table is None:
+            return self.prior.ppf(q)
+        ks, cdf = self._cdf_table
+        return ks[np.minimum(np.searchsorted(cdf, q, side="left"), len(ks) - 1)]
 
     def _unwarp(self, t: np.ndarray) -> np.ndarray:
         z = self._za + t * (self._zb - self._za)
@@ -639,7 +670,7 @@ class _Ordered(Dimension):
             return z
         if self._warp_kind == "log":
             return np.exp(z)
-        return self.prior.ppf(np.clip(z, self._za, self._zb))
+        return self._prior_ppf(np.clip(z, self._za, self._zb))
 
     # ---- codes: values (continuous) or lattice indices k (discrete) ---------
     def _decode(self, u):
@@ -692,6 +723,8 @@ class _Ordered(Dimension):
         return x
 
     def _all_codes(self):
+        if self._reachable is not None:
+            return self._reachable
         return np.arange(self._kmin, self._kmax + 1, dtype=float)
 
     def snap_unit(self, u) -> np.ndarray:
@@ -962,7 +995,8 @@ class Categorical(Dimension):
     categories : list, tuple or 1-D ndarray
         The values, any objects: strings, numbers, None, bools, estimators,
         callables. Duplicates are kept (as scikit-learn keeps them), which
-        weights the random draws.
+        weights the random draws; ``n_choices`` and ``values()`` count each
+        value once.
 
     Attributes
     ----------
@@ -1018,7 +1052,7 @@ class Categorical(Dimension):
                 f"{where}Categorical needs at least one category; got {categories!r}."
             )
         self._choices = list(categories)
-        self._n_choices = len(self._choices)
+        self._n_cells = len(self._choices)
         # Fast path of the lookup for hashable categories; the type is part of
         # the key so that True and 1 (equal hashes) stay apart.
         self._index = {}
@@ -1028,6 +1062,10 @@ class Categorical(Dimension):
             except TypeError:
                 pass
         self._first = np.array([self._lookup(c) for c in self._choices], dtype=np.intp)
+        # Duplicates widen a value's cell (a weight, as in scikit-learn) but
+        # are one value: searches count and list each value once.
+        self._distinct = np.unique(self._first)
+        self._n_choices = len(self._distinct)
         self._is_checked = True
 
     def __contains__(self, value) -> bool:
@@ -1054,13 +1092,13 @@ class Categorical(Dimension):
         raise ValueError(f"{value!r} is not a value of {self!r}.")
 
     def _decode(self, u):
-        n = self._n_choices
+        n = self._n_cells
         # A duplicated category decodes to its first occurrence, so that
         # snap_unit equals to_unit(from_unit(u)).
         return self._first[np.clip(np.floor(u * n), 0, n - 1).astype(np.intp)]
 
     def _encode(self, codes):
-        return (np.asarray(codes, dtype=float) + 0.5) / self._n_choices
+        return (np.asarray(codes, dtype=float) + 0.5) / self._n_cells
 
     def _codes_of(self, values):
         return np.array([self._lookup(v) for v in values], dtype=np.intp)
@@ -1077,7 +1115,7 @@ class Categorical(Dimension):
         return out.reshape(shape)
 
     def _all_codes(self):
-        return np.arange(self._n_choices)
+        return self._distinct
 
     def __eq__(self, other):
         if type(other) is not type(self):

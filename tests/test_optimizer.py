@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from sklearn_bayestune import BayesOptimizer, Categorical, Integer, Real, minimize
@@ -305,3 +306,25 @@ def test_proposals_run_on_one_blas_thread_and_restore_the_setting(monkeypatch):
         assert _blas_threads() == outside
     assert outside and all(n == 2 for n in outside)
     assert inside == [[1] * len(outside)] * 2
+
+
+@pytest.mark.parametrize(
+    "space, n_distinct",
+    [
+        # A repeated category weights draws but is one candidate.
+        ({"c": ["a", "a", "b"], "k": Integer(1, 2)}, 4),
+        # Cells far in the prior's tail collapse onto a neighbour: 17 of the
+        # 101 integers can be proposed.
+        ({"k": Integer(0, 100, prior=stats.norm(0, 2))}, 17),
+    ],
+)
+def test_finite_spaces_are_exhausted_without_repeats(space, n_distinct):
+    opt = BayesOptimizer(space, n_initial_points=3, random_state=0)
+    assert opt.space.size == n_distinct
+    seen = []
+    for _ in range(n_distinct):
+        params = opt.ask()
+        seen.append(tuple(sorted(params.items())))
+        opt.tell(params, float(len(seen) % 5))
+    assert len(set(seen)) == n_distinct
+    assert opt.ask(2) == []
