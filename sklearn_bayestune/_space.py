@@ -561,11 +561,21 @@ class SearchSpace:
                 continue
             for key, dim in sub.items():
                 if isinstance(dim, Dimension) and params[key] not in dim:
+                    hint = ""
+                    if dim.kind == "categorical" and repr(params[key]) in map(
+                        repr, dim.values()
+                    ):
+                        hint = (
+                            " Categories that == does not compare (estimators) "
+                            "match only as the same object; a copy (e.g. after "
+                            "pickling) is another object: pickle asked points "
+                            "together with the optimizer."
+                        )
                     errors.append(
                         (
                             0,
                             f"Parameter {key!r} = {params[key]!r} is outside "
-                            f"{where}: the value must be in {dim!r}.",
+                            f"{where}: the value must be in {dim!r}.{hint}",
                         )
                     )
                     break

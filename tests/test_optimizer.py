@@ -1,5 +1,7 @@
 """The ask/tell optimizer and minimize()."""
 
+import pickle
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -328,3 +330,18 @@ def test_finite_spaces_are_exhausted_without_repeats(space, n_distinct):
         opt.tell(params, float(len(seen) % 5))
     assert len(set(seen)) == n_distinct
     assert opt.ask(2) == []
+
+
+def test_a_copied_estimator_category_is_explained():
+    # Estimators match by identity; a pickled optimizer holds copies.
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    space = {"scaler": [StandardScaler(), MinMaxScaler()], "x": Real(0, 1)}
+    opt = BayesOptimizer(space, random_state=0)
+    params = opt.ask()
+    restored = pickle.loads(pickle.dumps(opt))
+    with pytest.raises(ValueError, match="match only as the same object"):
+        restored.tell(params, 1.0)
+    restored, params = pickle.loads(pickle.dumps((opt, params)))
+    restored.tell(params, 1.0)
+    assert restored.n_observed == 1 and len(restored._pending) == 0
