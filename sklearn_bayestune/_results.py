@@ -126,7 +126,8 @@ class SearchRecord:
             scores[self.metric] if isinstance(scores, dict) else scores
         )
         self._finished[c, split] = True
-        if self._finished[c].all():
+        # A cancelled candidate stays out, even if its folds in flight finish.
+        if self._finished[c].all() and self.status[c] != CANCELLED:
             self.status[c] = COMPLETE
 
     def set_status(self, candidate: int, status: str) -> None:

@@ -10,7 +10,9 @@ stream of (candidate, fold) tasks and handles each finished fold as it comes:
   fitting (fold racing; tasks then run fold by fold across candidates, so
   candidates are compared on the same folds early);
 - when a candidate is done, updates the best score, calls the user's
-  callbacks and checks the patience (``n_iter_no_change``);
+  callbacks and checks the patience (``n_iter_no_change``), in the order the
+  candidates were proposed, so that which finish first cannot change where
+  the search stops;
 - stops producing tasks once the time budget is spent or the search is asked
   to stop.
 
@@ -152,7 +154,8 @@ class SearchRun:
     max_time : float or None
         Seconds after ``start`` past which no new fit starts.
     patience : int or None
-        Stop after this many finished candidates without a new best.
+        Stop after this many candidates in a row, in order of proposal, without
+        a new best; the candidates proposed after are dropped, finished or not.
     callbacks : sequence of callables
         Each is called with a :class:`CandidateResult`; a truthy return stops
         the search.
@@ -208,7 +211,10 @@ class SearchRun:
         self._n_skipped = 0
         self.planned_candidates = 0
         self._best = (-math.inf, None)
-        self._since_best = 0
+        # Patience walks the candidates in order of proposal.
+        self._patience_next = 0
+        self._patience_best = -math.inf
+        self._since_best = None  # counted from the first complete candidate
 
     # -- the evaluate_candidates contract -------------------------------------
 
@@ -584,14 +590,8 @@ class SearchRun:
         self._n_done += 1
         folds = self.record.fold_scores(c)
         score = float(np.mean(folds)) if len(folds) else math.nan
-        complete = self.record.status[c] == COMPLETE
-        if complete and score > self._best[0]:
+        if self.record.status[c] == COMPLETE and score > self._best[0]:
             self._best = (score, c)
-            self._since_best = 0
-        elif self._best[1] is not None:
-            # Patience counts from a best: before one, a stopped candidate
-            # would end the search with nothing to select.
-            self._since_best += 1
         best_score, best = self._best
         info = CandidateResult(
             index=c,
@@ -607,5 +607,32 @@ class SearchRun:
         for callback in self.callbacks:
             if callback(info):
                 self.halt("callback")
-        if self.patience is not None and self._since_best >= self.patience:
-            self.halt("n_iter_no_change")
+        if self.patience is not None:
+            self._walk_patience()
+
+    def _walk_patience(self):
+        """Count candidates without a new best, in order of proposal.
+
+        Counting in the order they finish would let fit times decide where
+        the search stops. A stop at candidate k drops those proposed after
+        it, as a run with one worker would never have fitted them.
+        """
+        record = self.record
+        while not self.halted and self._patience_next < record.n_candidates:
+            c = self._patience_next
+            if record.is_running(c):
+                return
+            self._patience_next += 1
+            if record.status[c] not in (COMPLETE, STOPPED):
+                continue  # cancelled
+            score = float(np.mean(record.fold_scores(c)))
+            if record.status[c] == COMPLETE and score > self._patience_best:
+                self._patience_best, self._since_best = score, 0
+            elif self._since_best is not None:
+                # From a best only: before one, stopped candidates would end
+                # the search with nothing to select.
+                self._since_best += 1
+            if self._since_best is not None and self._since_best >= self.patience:
+                self.halt("n_iter_no_change")
+                for later in range(c + 1, record.n_candidates):
+                    record.status[later] = CANCELLED

@@ -515,10 +515,12 @@ _TUNE_PARAMETERS_DOC = """
 
 _PATIENCE_DOC = """
     n_iter_no_change : int, default=None
-        Stop once this many candidates in a row have finished without
-        improving the best score (``stop_reason_`` is then
+        Stop once this many candidates in a row, in the order they were
+        proposed, have not improved the best score (``stop_reason_`` is then
         ``"n_iter_no_change"``), counting from the first candidate evaluated
-        on every fold. None: no such stop.
+        on every fold; candidates proposed after the last one counted are
+        dropped, so the stop does not depend on which fits finish first.
+        None: no such stop.
 """
 
 

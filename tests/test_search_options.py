@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from joblib import parallel_config
 from scipy.stats import loguniform
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
@@ -329,6 +329,52 @@ def test_failed_candidates_with_early_stopping_are_reported():
     # A failed fold stops its candidate at once: one failed fit each, not five.
     assert search.cv_results_["stopped_early"][0]
     assert search.best_params_["C"] >= 1e-3
+
+
+class ScoreIsA(ClassifierMixin, BaseEstimator):
+    """Scores its parameter ``a``; a = 0.5 fits slowly on the larger fold."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y):
+        time.sleep(0.3 if self.a == 0.5 and len(X) > len(IRIS[1]) / 2 else 0.0)
+        self.classes_ = np.unique(y)
+        return self
+
+    def score(self, X, y):
+        return self.a
+
+
+@pytest.mark.parametrize("kind", ["random", "bayes"])
+def test_patience_stops_where_one_worker_would_whatever_finishes_first(kind):
+    # The first candidate (a = 0.5) finishes last with two workers; counted in
+    # the order candidates finish, patience stopped at another candidate.
+    X, y = IRIS
+    cv = [(np.arange(100), np.arange(100, 150)), (np.arange(100, 150), np.arange(100))]
+    common = dict(cv=cv, n_iter_no_change=1, random_state=0, pre_dispatch="n_jobs")
+    if kind == "random":
+        space = [{"a": [0.5]}, {"a": [0.2, 0.7, 0.9]}]
+        make = lambda n_jobs: RandomTuneCV(  # noqa: E731
+            ScoreIsA(), space, n_iter=4, n_jobs=n_jobs, **common
+        )
+    else:
+        make = lambda n_jobs: BayesTuneCV(  # noqa: E731
+            ScoreIsA(),
+            {"a": Real(0.0, 1.0)},
+            n_iter=8,
+            n_initial_points=4,
+            batch_size=4,
+            n_jobs=n_jobs,
+            **common,
+        )
+    results = []
+    for n_jobs in (1, 2):
+        with parallel_config(backend="threading"):
+            search = make(n_jobs).fit(X, y)
+        results.append((search.cv_results_["params"], search.best_params_))
+    assert results[0] == results[1]
+    assert search.stop_reason_ == "n_iter_no_change"
 
 
 def test_failed_first_fold_under_multimetric_callable_scoring_with_early_stopping():
