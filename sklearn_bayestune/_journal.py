@@ -61,6 +61,7 @@ the file stays valid JSON lines.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -234,7 +235,7 @@ def params_key(params: dict) -> str:
     return json.dumps(encoded, sort_keys=True, allow_nan=False)
 
 
-def describe(value) -> str:
+def describe(value, _seen=()) -> str:
     """A description of a search argument that is the same in every process.
 
     Fingerprints must not change between the killed run and its resume, so
@@ -242,36 +243,57 @@ def describe(value) -> str:
     (a frozen scipy distribution pickles numpy's global random state, which
     differs from process to process): estimators and stopping policies by
     their class and ``get_params``, scipy distributions by name and
-    arguments, arrays by content hash, and the rest by ``joblib.hash``.
-    Functions that cannot be pickled (lambdas, local functions, e.g. in a
-    ``FunctionTransformer``) are described by their code, defaults and
-    closure; other unpicklable objects by ``repr``.
+    arguments, arrays by content hash, numpy scalars as the Python ones they
+    equal, and the rest by ``joblib.hash``. Functions that cannot be pickled
+    (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
+    ``functools.partial`` or as bound methods) are described by their code,
+    defaults and closure, not by the globals they read; other unpicklable
+    objects by ``repr``.
     """
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda item: repr(item[0]))
-        return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in items) + "}"
+        return (
+            "{"
+            + ",".join(f"{describe(k, _seen)}:{describe(v, _seen)}" for k, v in items)
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__}[{','.join(describe(v) for v in value)}]"
-    if isinstance(value, (set, frozenset)):  # iteration order varies by process
-        return f"{type(value).__name__}[{','.join(sorted(map(describe, value)))}]"
+        inner = ",".join(describe(v, _seen) for v in value)
+        return f"{type(value).__name__}[{inner}]"
+    if isinstance(value, frozenset):  # joblib.hash follows the hash seed
+        return f"frozenset[{','.join(sorted(describe(v, _seen) for v in value))}]"
     if hasattr(value, "get_params") and not isinstance(value, type):
-        return type(value).__qualname__ + describe(value.get_params(deep=False))
+        return type(value).__qualname__ + describe(value.get_params(deep=False), _seen)
     dist = getattr(value, "dist", None)
     if dist is not None and hasattr(value, "args") and hasattr(value, "kwds"):
-        return f"{type(dist).__name__}{describe(value.args)}{describe(value.kwds)}"
-    if isinstance(value, (str, int, float, bool, type(None), np.generic)):
+        return f"{type(dist).__name__}{describe([value.args, value.kwds], _seen)}"
+    if isinstance(value, np.generic):
+        value = value.item()  # random_state=np.int64(0) is random_state=0
+    if isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
     try:
         return joblib.hash(value)
     except Exception:  # unpicklable
         pass
+    if isinstance(value, functools.partial):
+        return f"partial{describe([value.func, value.args, value.keywords], _seen)}"
+    if isinstance(value, types.MethodType):
+        return f"method{describe([value.__self__, value.__func__], _seen)}"
     if isinstance(value, types.FunctionType):
         # Not repr: it holds the address, which changes with the process.
-        cells = [cell.cell_contents for cell in value.__closure__ or ()]
+        name = f"function {value.__module__}.{value.__qualname__}"
+        if id(value) in _seen:  # recursive, through its own closure
+            return name
+        cells = []
+        for cell in value.__closure__ or ():
+            try:
+                cells.append(cell.cell_contents)
+            except ValueError:  # a name assigned after the function
+                cells.append(None)
+        defaults = [value.__defaults__, value.__kwdefaults__, cells]
         return (
-            f"function {value.__module__}.{value.__qualname__}"
-            f"{_describe_code(value.__code__)}"
-            f"{describe([value.__defaults__, value.__kwdefaults__, cells])}"
+            f"{name}{_describe_code(value.__code__)}"
+            f"{describe(defaults, (*_seen, id(value)))}"
         )
     return repr(value)
 

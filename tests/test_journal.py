@@ -1,3 +1,4 @@
+import functools
 import json
 import math
 import os
@@ -248,6 +249,29 @@ def test_describe_tells_functions_apart_by_code_defaults_and_closure():
     ]
     assert len(set(described)) == len(described)
     assert describe(make(2)) == describe(make(2))
+
+
+def test_describe_handles_recursion_empty_cells_partials_and_numpy_scalars():
+    def make_recursive(depth):
+        def shrink(x, d=depth):
+            return x if d == 0 else shrink(x * 0.9, d - 1)
+
+        return shrink
+
+    def reads_later():
+        def f():
+            return later
+
+        described = describe(f)
+        later = 1
+        return described, later
+
+    assert describe(make_recursive(2)) != describe(make_recursive(3))
+    assert "function" in reads_later()[0]
+    two, three = (functools.partial(lambda x, k: x * k, k=k) for k in (2, 3))
+    assert describe(two) != describe(three) and "0x" not in describe(two)
+    # random_state=np.int64(0) fits the checkpoint random_state=0 wrote.
+    assert describe({"random_state": np.int64(0)}) == describe({"random_state": 0})
 
 
 def test_fingerprint():
