@@ -28,6 +28,8 @@ from scipy.optimize import minimize
 # A discrete column with more choices than this is searched as if continuous
 # and snapped, rather than swept exhaustively.
 MAX_SWEEP_CHOICES = 64
+# A finite space up to this size can be listed to find its unseen candidates.
+_MAX_ENUMERATED = 10_000
 
 
 def _row_keys(X):
@@ -228,9 +230,19 @@ def optimize_acquisition(
 
 
 def random_unseen_point(space, rng, excluded, n_tries=100):
-    """A random valid row not in ``excluded`` (any row after ``n_tries`` draws)."""
+    """A random valid row not in ``excluded``.
+
+    Drawn from the priors; after ``n_tries`` seen draws, uniformly among the
+    unseen candidates of a small finite space (values of little prior mass
+    are left last), else any draw.
+    """
     for _ in range(n_tries):
         x = space.sample_unit(1, rng, method="random")
         if _is_new(x, excluded)[0]:
             return x[0]
+    if space.is_finite and space.size <= _MAX_ENUMERATED:
+        candidates = space.to_unit(space.enumerate())
+        unseen = candidates[_is_new(candidates, excluded)]
+        if len(unseen):
+            return unseen[rng.integers(len(unseen))]
     return x[0]

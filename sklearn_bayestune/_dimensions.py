@@ -284,6 +284,13 @@ class Dimension:
     def _all_codes(self) -> np.ndarray:
         raise NotImplementedError
 
+    def _distinct_codes(self) -> np.ndarray:
+        """The codes a search can propose: each value once, if it decodes."""
+        raise NotImplementedError
+
+    def _n_distinct(self) -> int:
+        raise NotImplementedError
+
     # ---- public API -------------------------------------------------------
     @property
     def n_choices(self) -> int | None:
@@ -401,11 +408,11 @@ _MAX_EXACT_INT = 2.0**53
 # Finite lattices up to this size list the values their prior can reach.
 _MAX_LISTED = 10**4
 # scipy computes the CDF of some discrete distributions (zipf, logser,
-# betanbinom, ...) by summing the pmf up to the value, so the encoding is cut
-# this many values past the support's start; a tail beyond it with more than
-# _NEGLIGIBLE_TAIL of the mass (1 - a sum of ~1e5 terms is only good to
-# ~1e-13) makes the prior too heavy-tailed to encode.
-_MAX_SUMMED = 10**5
+# betanbinom, ...) by summing the pmf up to the value: their encoding holds
+# at most this many values past the first one, an unbounded prior's tail
+# being cut there when it holds at most _NEGLIGIBLE_TAIL of the mass (1 - a
+# sum of ~1e6 terms is only good to ~1e-12).
+_MAX_SUMMED = 10**6
 _NEGLIGIBLE_TAIL = 1e-9
 
 
@@ -417,21 +424,28 @@ def _cdf_is_summed(prior):
     )
 
 
-def _summable_support_end(prior, s_lo, s_hi, high, where):
-    """The support's end, cut where the tail is negligible, for a summed CDF."""
-    if high - s_lo <= _MAX_SUMMED:
-        return s_hi
-    with np.errstate(all="ignore"):
-        tail = prior.sf(s_lo + _MAX_SUMMED)
-    if tail > _NEGLIGIBLE_TAIL:
-        raise TooHeavyTailedError(
-            f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode "
-            f"up to {_repr_number(high)}: scipy computes its CDF by summing its "
-            f"probabilities, and they go on past {_MAX_SUMMED} values. Give bounds "
-            f"at most {_MAX_SUMMED} apart, e.g. Integer({_repr_number(int(s_lo))}, "
-            f"{_repr_number(int(s_lo) + 1000)}, prior=...)."
-        )
-    return s_lo + _MAX_SUMMED
+def _summable_support_end(prior, first, last, where):
+    """The last value to encode, for a prior whose CDF scipy sums.
+
+    ``last`` itself when at most ``_MAX_SUMMED`` values follow ``first``; for
+    an unbounded prior, where the tail beyond holds a negligible part of the
+    mass, the value ``_MAX_SUMMED`` after ``first``.
+    """
+    if last - first <= _MAX_SUMMED:
+        return last
+    if last == np.inf:
+        with np.errstate(all="ignore"):
+            tail = prior.sf(first + _MAX_SUMMED) / prior.sf(first - 1)
+        if tail <= _NEGLIGIBLE_TAIL:
+            return first + _MAX_SUMMED
+    first = int(first)
+    why = "its tail is too heavy to cut" if last == np.inf else "the bounds are wider"
+    raise TooHeavyTailedError(
+        f"{where}the prior {_repr_prior(prior)} is encoded over at most "
+        f"{_MAX_SUMMED} values, as scipy computes its CDF by summing its "
+        f"probabilities, and {why}. Give bounds at most {_MAX_SUMMED} apart, "
+        f"e.g. Integer({first}, {first + 1000}, prior=...)."
+    )
 
 
 class TooHeavyTailedError(ValueError):
@@ -489,12 +503,14 @@ class _Ordered(Dimension):
             # Values outside the prior's support can never be drawn.
             s_lo, s_hi = (float(s) for s in prior.support())
             if _cdf_is_summed(prior):
-                s_hi = _summable_support_end(prior, s_lo, s_hi, min(hi, s_hi), where)
-                # One cumulative sum, read by lookups: scipy sums anew for
-                # each value, and its generic ppf can fail to converge
-                # (zipf(2) at some cell centres).
-                ks = np.arange(s_lo, min(hi, s_hi) + 1)
-                self._cdf_table = (ks, np.cumsum(prior.pmf(ks)))
+                first = max(lo, s_lo)
+                s_hi = _summable_support_end(prior, first, min(hi, s_hi), where)
+                # One cumulative sum from the first value, read by lookups
+                # (the encoding only needs the CDF up to a constant): scipy
+                # sums anew from the support's start for each value, and its
+                # generic ppf can fail to converge (zipf(2) at some cells).
+                pmf = prior.pmf(np.arange(first, s_hi + 1))
+                self._cdf_table = (first, np.cumsum(pmf))
             if step is None:
                 lo, hi = max(lo, s_lo), min(hi, s_hi)
             else:
@@ -573,12 +589,8 @@ class _Ordered(Dimension):
         self._n_choices = int(kmax - kmin) + 1 if finite else None
         self._reachable = None
         if finite and self._warp_kind == "cdf" and self._n_choices <= _MAX_LISTED:
-            # Cells far in a prior's tail are narrower than the float spacing
-            # and decode to a neighbour: only the values that come back count,
-            # or a search would believe unseen values are left.
             codes = np.arange(kmin, kmax + 1, dtype=float)
             self._reachable = np.unique(self._decode(self._encode(codes)))
-            self._n_choices = len(self._reachable)
         self._is_checked = True
 
     def _check_prior(self, where, accepted):
@@ -654,15 +666,15 @@ class _Ordered(Dimension):
             x = np.floor(x)
         if self._cdf_table is None:
             return self.prior.cdf(x)
-        ks, cdf = self._cdf_table
-        i = np.searchsorted(ks, x, side="right") - 1
+        first, cdf = self._cdf_table
+        i = np.clip(x - first, -1, len(cdf) - 1).astype(np.intp)
         return np.where(i >= 0, cdf[np.maximum(i, 0)], 0.0)
 
     def _prior_ppf(self, q):
         if self._cdf_table is None:
             return self.prior.ppf(q)
-        ks, cdf = self._cdf_table
-        return ks[np.minimum(np.searchsorted(cdf, q, side="left"), len(ks) - 1)]
+        first, cdf = self._cdf_table
+        return first + np.minimum(np.searchsorted(cdf, q, side="left"), len(cdf) - 1)
 
     def _unwarp(self, t: np.ndarray) -> np.ndarray:
         z = self._za + t * (self._zb - self._za)
@@ -723,9 +735,18 @@ class _Ordered(Dimension):
         return x
 
     def _all_codes(self):
-        if self._reachable is not None:
-            return self._reachable
         return np.arange(self._kmin, self._kmax + 1, dtype=float)
+
+    def _distinct_codes(self):
+        # Cells far in a prior's tail are narrower than the float spacing and
+        # decode to a neighbour: a search can only propose the values that
+        # come back.
+        return self._all_codes() if self._reachable is None else self._reachable
+
+    def _n_distinct(self):
+        if self._reachable is not None:
+            return len(self._reachable)
+        return self._n_choices
 
     def snap_unit(self, u) -> np.ndarray:
         self._ensure_checked()
@@ -995,8 +1016,7 @@ class Categorical(Dimension):
     categories : list, tuple or 1-D ndarray
         The values, any objects: strings, numbers, None, bools, estimators,
         callables. Duplicates are kept (as scikit-learn keeps them), which
-        weights the random draws; ``n_choices`` and ``values()`` count each
-        value once.
+        weights the random draws; a Bayesian search proposes each value once.
 
     Attributes
     ----------
@@ -1052,7 +1072,7 @@ class Categorical(Dimension):
                 f"{where}Categorical needs at least one category; got {categories!r}."
             )
         self._choices = list(categories)
-        self._n_cells = len(self._choices)
+        self._n_choices = len(self._choices)
         # Fast path of the lookup for hashable categories; the type is part of
         # the key so that True and 1 (equal hashes) stay apart.
         self._index = {}
@@ -1062,10 +1082,6 @@ class Categorical(Dimension):
             except TypeError:
                 pass
         self._first = np.array([self._lookup(c) for c in self._choices], dtype=np.intp)
-        # Duplicates widen a value's cell (a weight, as in scikit-learn) but
-        # are one value: searches count and list each value once.
-        self._distinct = np.unique(self._first)
-        self._n_choices = len(self._distinct)
         self._is_checked = True
 
     def __contains__(self, value) -> bool:
@@ -1092,13 +1108,13 @@ class Categorical(Dimension):
         raise ValueError(f"{value!r} is not a value of {self!r}.")
 
     def _decode(self, u):
-        n = self._n_cells
+        n = self._n_choices
         # A duplicated category decodes to its first occurrence, so that
         # snap_unit equals to_unit(from_unit(u)).
         return self._first[np.clip(np.floor(u * n), 0, n - 1).astype(np.intp)]
 
     def _encode(self, codes):
-        return (np.asarray(codes, dtype=float) + 0.5) / self._n_cells
+        return (np.asarray(codes, dtype=float) + 0.5) / self._n_choices
 
     def _codes_of(self, values):
         return np.array([self._lookup(v) for v in values], dtype=np.intp)
@@ -1115,7 +1131,15 @@ class Categorical(Dimension):
         return out.reshape(shape)
 
     def _all_codes(self):
-        return self._distinct
+        return np.arange(self._n_choices)
+
+    def _distinct_codes(self):
+        # A repeat widens its value's cell (a weight, as in scikit-learn) but
+        # is one candidate to search.
+        return np.unique(self._first)
+
+    def _n_distinct(self):
+        return len(self._distinct_codes())
 
     def __eq__(self, other):
         if type(other) is not type(self):

@@ -398,7 +398,13 @@ class BayesOptimizer:
         return proposals
 
     def _n_seen(self):
+        """How many of the space's candidates were told or are pending.
+
+        Rows a proposal cannot produce (a told value in a prior's collapsed
+        tail) are not among the ``space.size`` candidates: not counted.
+        """
         seen = np.vstack([self._X, self._pending])
+        seen = seen[np.all(self.space.snap(seen) == seen, axis=1)]
         return len(np.unique(seen, axis=0)) if len(seen) else 0
 
     def _excluded(self):

@@ -95,9 +95,10 @@ class SearchSpace:
     is_finite : bool
         Whether every dimension has finitely many values.
     size : int or None
-        Number of candidates of a finite space, summed over subspaces
-        (duplicated categories counted, as in ``ParameterGrid``); None for an
-        infinite space.
+        Number of candidates of a finite space, summed over subspaces: each
+        value once (a repeated category is one candidate, unlike in
+        ``ParameterGrid``), and only values that decode (not those a prior's
+        far tail collapses onto a neighbour); None for an infinite space.
 
     Notes
     -----
@@ -171,7 +172,7 @@ class SearchSpace:
         )
         self.size = (
             sum(
-                math.prod(dim.n_choices for dim in sub.values())
+                math.prod(dim._n_distinct() for dim in sub.values())
                 for sub in self.subspaces
             )
             if self.is_finite
@@ -306,7 +307,8 @@ class SearchSpace:
         """Every candidate of a finite space.
 
         The order is scikit-learn's ``ParameterGrid``'s: subspace by subspace,
-        keys sorted, the last key varying fastest.
+        keys sorted, the last key varying fastest; each value once, as in
+        :attr:`size`.
 
         Returns
         -------
@@ -325,7 +327,8 @@ class SearchSpace:
         candidates = []
         for sub in self.subspaces:
             keys = list(sub)
-            for combination in itertools.product(*(sub[k].values() for k in keys)):
+            values = [sub[k]._values_of(sub[k]._distinct_codes()) for k in keys]
+            for combination in itertools.product(*values):
                 candidates.append(dict(zip(keys, combination)))
         return candidates
 

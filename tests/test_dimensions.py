@@ -419,9 +419,10 @@ def test_n_choices_values_and_unit_choices(dim, n_choices):
 
 
 def test_duplicated_categories_weight_the_first():
-    # Twice as likely to be drawn, but one value to search.
+    # Twice as likely to be drawn; a grid keeps the repeat (see test_space
+    # for the Bayesian search, which proposes it once).
     dim = Categorical(["a", "a", "b"])
-    assert dim.n_choices == 2 and dim.values() == ["a", "b"]
+    assert dim.n_choices == 3 and dim.values() == ["a", "a", "b"]
     np.testing.assert_allclose(dim.unit_choices(), [1 / 6, 5 / 6])
     np.testing.assert_allclose(dim.snap_unit([0.5, 0.9]), [1 / 6, 5 / 6])
     assert dim.from_unit([0.5]) == ["a"]
@@ -774,7 +775,7 @@ def test_summed_discrete_priors_are_encoded_only_with_a_negligible_tail():
     # gigabytes. It stays a distribution sampled by rvs, as in scikit-learn.
     heavy = stats.zipf(2)
     assert as_dimension(heavy, "n") is heavy
-    with pytest.raises(ValueError, match="too heavy-tailed to encode"):
+    with pytest.raises(ValueError, match="its tail is too heavy to cut"):
         as_dimension(heavy, "n", encodable=True)
     space = SearchSpace({"n": heavy}, parameter="search_spaces")
     with pytest.raises(ValueError, match="'n' in search_spaces: the prior stats.zipf"):
@@ -791,4 +792,10 @@ def test_summed_discrete_priors_are_encoded_only_with_a_negligible_tail():
     # A light tail is cut where its mass is negligible.
     light = as_dimension(stats.zipf(8), "n")
     low, median, top = light.from_unit([0.0, 0.5, 1.0])
-    assert (low, median) == (1, 1) and 2 <= top <= 1 + 10**5
+    assert (low, median) == (1, 1) and 2 <= top <= 1 + 10**6
+    # Finite bounds far from the support's start: the CDF is summed from low.
+    far = Integer(10**6, 10**6 + 100, prior=heavy)
+    assert far.n_choices == 101 and far.from_unit([0.0, 1.0]) == [10**6, 10**6 + 100]
+    assert 10**6 + 50 in far
+    with pytest.raises(ValueError, match="the bounds are wider"):
+        Integer(1, 3 * 10**6, prior=stats.zipf(4)).to_unit([1])

@@ -345,3 +345,16 @@ def test_a_copied_estimator_category_is_explained():
     restored, params = pickle.loads(pickle.dumps((opt, params)))
     restored.tell(params, 1.0)
     assert restored.n_observed == 1 and len(restored._pending) == 0
+
+
+def test_a_told_value_a_proposal_cannot_reach_leaves_the_others_to_propose():
+    # 28 is in the space, but its cell in the prior's far tail decodes to a
+    # neighbour: it is none of the 27 values a proposal can give.
+    opt = BayesOptimizer({"n": Integer(0, 30, prior=stats.norm(3, 2))}, random_state=0)
+    n_reachable = opt.space.size
+    assert n_reachable < 31
+    opt.tell({"n": 28}, 1.0)
+    proposed = {opt.ask()["n"] for _ in range(n_reachable)}
+    assert len(proposed) == n_reachable
+    with pytest.raises(ValueError, match="no unseen point left"):
+        opt.ask()

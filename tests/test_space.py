@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from sklearn.model_selection import ParameterGrid
 
 from sklearn_bayestune._dimensions import (
+    Categorical,
     Dimension,
     Integer,
     Real,
@@ -381,3 +383,19 @@ def test_property_enumeration_complete(grid):
     distinct = {tuple(sorted(p.items())) for p in candidates}
     if len(distinct) == len(candidates):
         assert len(np.unique(X, axis=0)) == len(candidates)
+
+
+def test_a_grid_lists_every_value_the_search_only_those_it_can_reach():
+    # GridSearchCV parity: a dimension's values do not depend on its prior;
+    # the Bayesian search counts only the values a proposal can decode to.
+    dim = Integer(1, 30, prior=stats.poisson(3))
+    assert dim.values() == list(range(1, 31))
+    space = SearchSpace({"n": dim})
+    assert space.size < 30 and space.enumerate() == [
+        {"n": v} for v in range(1, space.size + 1)
+    ]
+    assert Categorical([3, 3, 5]).values() == [3, 3, 5]
+    assert SearchSpace({"n": Categorical([3, 3, 5])}).enumerate() == [
+        {"n": 3},
+        {"n": 5},
+    ]
