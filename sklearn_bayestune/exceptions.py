@@ -51,7 +51,8 @@ def _warn(message: str, category: type[Warning]) -> None:
     A fixed ``stacklevel`` is right for one call path only: the same warning
     can come from ``fit``, from ``cross_validate`` around a search or from
     ``BayesOptimizer.ask``. Skipping library frames names the user's call on
-    every path (what Python 3.12's ``skip_file_prefixes`` does).
+    each of them (what Python 3.12's ``skip_file_prefixes`` does); in a
+    worker thread, which has no user frame, it names the thread's entry.
     """
     frame = sys._getframe(1)
     stacklevel = 2

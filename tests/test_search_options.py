@@ -27,6 +27,7 @@ from sklearn_bayestune import (
     RandomTuneCV,
     Real,
 )
+from sklearn_bayestune import _run as run_module
 from sklearn_bayestune.exceptions import SearchInterruptedWarning
 
 IRIS = load_iris(return_X_y=True)
@@ -411,18 +412,36 @@ def test_failed_first_fold_under_multimetric_callable_scoring_with_early_stoppin
     assert search.best_params_["C"] != 1e-2
 
 
+class ClockedSVC(SVC):
+    """An SVC whose every fit moves the search's clock on by 10 seconds."""
+
+    n_fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).n_fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
 @pytest.mark.parametrize("stop", ["n_iter_no_change", "callback", "max_time"])
-def test_a_stopped_candidate_is_never_the_best_even_after_a_stop(stop):
+def test_a_stopped_candidate_is_never_the_best_even_after_a_stop(stop, monkeypatch):
     # Racing finishes hopeless candidates first (after one or two folds); a
     # stop then must not leave a stopped candidate to be selected.
     X, y = IRIS
     options = {
         "n_iter_no_change": dict(n_iter_no_change=1),
         "callback": dict(callbacks=[lambda result: result.status == "stopped"]),
-        "max_time": dict(max_time=1e-9),
+        # The first pass over the 30 candidates' folds and part of the
+        # second, where the policy stops some; the first complete candidate
+        # comes at fit 62.
+        "max_time": dict(max_time=10 * 40 + 5),
     }[stop]
+    if stop == "max_time":
+        ClockedSVC.n_fits = 0
+        start = time.monotonic()
+        clock = type("Clock", (), {"monotonic": lambda: start + 10 * ClockedSVC.n_fits})
+        monkeypatch.setattr(run_module, "time", clock)
     search = RandomTuneCV(
-        SVC(),
+        ClockedSVC(),
         {"C": loguniform(1e-3, 1e3), "gamma": loguniform(1e-4, 1e1)},
         n_iter=30,
         cv=5,
@@ -439,6 +458,8 @@ def test_a_stopped_candidate_is_never_the_best_even_after_a_stop(stop):
     else:
         with pytest.raises(ValueError, match="before any candidate of RandomTuneCV"):
             search.fit(X, y)
+        if stop == "max_time":  # the stop came after some candidates were stopped
+            assert 40 <= ClockedSVC.n_fits < 62
 
 
 @pytest.mark.parametrize("kind", SEARCHERS)
