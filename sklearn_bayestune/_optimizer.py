@@ -405,10 +405,12 @@ class BayesOptimizer:
         """
         seen = np.vstack([self._X, self._pending])
         seen = seen[np.all(self.space.snap(seen) == seen, axis=1)]
-        return len(np.unique(seen, axis=0)) if len(seen) else 0
+        if not len(seen):
+            return 0
+        return len(np.unique(self.space.canonical(seen), axis=0))
 
     def _excluded(self):
-        return np.vstack([self._X, self._pending])
+        return self.space.encodings(np.vstack([self._X, self._pending]))
 
     def _next_row(self):
         excluded = self._excluded()

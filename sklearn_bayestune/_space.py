@@ -43,6 +43,9 @@ from ._dimensions import (
 
 __all__ = ["INACTIVE", "SearchSpace"]
 
+# A finite list-of-dicts space up to this size counts its distinct candidates.
+_MAX_DEDUPLICATED = 10_000
+
 # Unit value of a column that does not apply to a row's subspace: outside
 # [0, 1], so it never coincides with an active value (SMAC imputes -1).
 INACTIVE = -0.5
@@ -95,10 +98,11 @@ class SearchSpace:
     is_finite : bool
         Whether every dimension has finitely many values.
     size : int or None
-        Number of candidates of a finite space, summed over subspaces: each
-        value once (a repeated category is one candidate, unlike in
-        ``ParameterGrid``), and only values that decode (not those a prior's
-        far tail collapses onto a neighbour); None for an infinite space.
+        Number of candidates of a finite space: each value once (a repeated
+        category is one candidate, unlike in ``ParameterGrid``), only values
+        that decode (not those a prior's far tail collapses onto a
+        neighbour), and a candidate that several dicts of a list hold once
+        (up to 10,000 candidates); None for an infinite space.
 
     Notes
     -----
@@ -180,6 +184,8 @@ class SearchSpace:
         )
         if self.encodable:
             self._build_columns()
+        if self.is_finite and 1 < self.n_subspaces and self.size <= _MAX_DEDUPLICATED:
+            self.size = len(self.enumerate())
 
     def _build_columns(self):
         """Lay out the flat encoding: columns, their dimensions and activity."""
@@ -307,7 +313,7 @@ class SearchSpace:
         """Every candidate of a finite space.
 
         The order is scikit-learn's ``ParameterGrid``'s: subspace by subspace,
-        keys sorted, the last key varying fastest; each value once, as in
+        keys sorted, the last key varying fastest; each candidate once, as in
         :attr:`size`.
 
         Returns
@@ -330,6 +336,11 @@ class SearchSpace:
             values = [sub[k]._values_of(sub[k]._distinct_codes()) for k in keys]
             for combination in itertools.product(*values):
                 candidates.append(dict(zip(keys, combination)))
+        if 1 < self.n_subspaces and len(candidates) <= _MAX_DEDUPLICATED:
+            # Overlapping dicts hold some candidates twice: list them once.
+            rows = self.to_unit(candidates)
+            first = np.sort(np.unique(rows, axis=0, return_index=True)[1])
+            candidates = [candidates[i] for i in first]
         return candidates
 
     def sample(self, n: int, random_state=None) -> list[dict]:
@@ -476,6 +487,10 @@ class SearchSpace:
         self.check_encodable()
         params_list = list(params_list)
         which = np.array([self.check_params(p) for p in params_list], dtype=np.intp)
+        return self._encode_in(params_list, which)
+
+    def _encode_in(self, params_list, which):
+        """Rows of ``params_list``, each in the subspace ``which`` gives it."""
         X = np.full((len(params_list), self.n_dims), INACTIVE)
         if self.n_subspaces > 1:
             X[:, 0] = self._subspace_dim._encode(which)
@@ -535,6 +550,36 @@ class SearchSpace:
         return self._choices[j]
 
     # ---- membership --------------------------------------------------------
+    def encodings(self, X_unit) -> np.ndarray:
+        """``X_unit`` and its candidates' rows in every other subspace holding them.
+
+        Dicts of a list may overlap (``[{"C": [1, 10]}, {"C": [10, 100]}]``):
+        a candidate seen in one is seen in all, so a search excludes all its
+        rows.
+        """
+        X = np.asarray(X_unit, dtype=float)
+        if self.n_subspaces == 1 or len(X) == 0:
+            return X
+        params_list = self.from_unit(X)
+        rows = [X]
+        for s, sub in enumerate(self.subspaces):
+            held = [p for p in params_list if self._holds(p, sub)]
+            if held:
+                rows.append(self._encode_in(held, np.full(len(held), s)))
+        return np.vstack(rows)
+
+    def canonical(self, X_unit) -> np.ndarray:
+        """Rows re-encoded in the first subspace holding their candidate."""
+        if self.n_subspaces == 1:
+            return np.asarray(X_unit, dtype=float)
+        return self.to_unit(self.from_unit(X_unit))
+
+    @staticmethod
+    def _holds(params, sub) -> bool:
+        return params.keys() == sub.keys() and all(
+            params[key] in dim for key, dim in sub.items()
+        )
+
     def _locate(self, params) -> tuple[int | None, str]:
         """The first subspace holding ``params``, or None and why not."""
         errors = []

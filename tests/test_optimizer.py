@@ -358,3 +358,10 @@ def test_a_told_value_a_proposal_cannot_reach_leaves_the_others_to_propose():
     assert len(proposed) == n_reachable
     with pytest.raises(ValueError, match="no unseen point left"):
         opt.ask()
+
+
+def test_a_candidate_two_dicts_hold_is_proposed_once():
+    # C=10 is in both dicts: seen in one, it is seen in the other.
+    opt = BayesOptimizer([{"C": [1, 10]}, {"C": [10, 100]}], random_state=0)
+    assert opt.space.size == 3
+    assert sorted(p["C"] for p in opt.ask(5)) == [1, 10, 100]
