@@ -87,9 +87,10 @@ class BayesTuneCV(_BaseTuneCV):
 
     n_initial_points : int, default=None
         Size of the initial design: the estimator's current parameters first,
-        when they lie in the space, then a scrambled Sobol set for the rest.
-        None: ``clip(d + 1, 10, 20)`` for ``d`` encoded dimensions, at most
-        ``n_iter // 4``.
+        when the space is one dict and holds them, then a scrambled Sobol set
+        for the rest. None: ``clip(d + 1, 10, 20)`` for ``d`` encoded
+        dimensions, at most ``n_iter // 4``, and at least 2 and one per dict
+        of a list.
 
     acquisition : {"log_ei", "ucb", "log_pi"}, default="log_ei"
         The acquisition function.
@@ -124,7 +125,8 @@ class BayesTuneCV(_BaseTuneCV):
         As in ``RandomizedSearchCV``, plus ``proposal_step`` (the step that
         proposed the candidate), ``proposal_kind`` ("initial", "random" or
         the acquisition) and ``acquisition_value`` (NaN for the initial
-        design).
+        design and for "random" proposals, made while fewer than two scores
+        are in to fit the model).
 
     best_estimator_, best_score_, best_params_, best_index_, scorer_, \
 n_splits_, refit_time_, multimetric_, classes_, n_features_in_, \
@@ -239,15 +241,6 @@ feature_names_in_
         # A seed drawn from random_state (rather than the object itself)
         # leaves a user's RandomState untouched by later draws.
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        optimizer = BayesOptimizer(
-            space,
-            direction="maximize",
-            n_initial_points=self.n_initial_points,
-            initial_points=self._default_params(space),
-            acquisition=self.acquisition,
-            budget=self.n_iter,
-            random_state=seed,
-        )
         n_iter = self.n_iter
         if space.is_finite and space.size < n_iter:
             _warn(
@@ -256,6 +249,15 @@ feature_names_in_
                 UserWarning,
             )
             n_iter = space.size
+        optimizer = BayesOptimizer(
+            space,
+            direction="maximize",
+            n_initial_points=self.n_initial_points,
+            initial_points=self._default_params(space),
+            acquisition=self.acquisition,
+            budget=n_iter,
+            random_state=seed,
+        )
         if self.batch_size == "async" and evaluate_candidates.evaluator.streams:
             self._search_async(evaluate_candidates, optimizer, n_iter, callback_ctx)
         else:
