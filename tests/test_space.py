@@ -85,14 +85,20 @@ def _distinct_values(grid):
 
 
 def _distinct_candidates(grid):
-    """``ParameterGrid(grid)`` without repeats (values, or overlapping dicts)."""
+    """``ParameterGrid(grid)`` without repeats (values, or overlapping dicts).
+
+    Across dicts, a value is held by another dict that has an equal one
+    (0 and 0.0; never True and 1), as ``value in Categorical`` says.
+    """
+
+    def held(a, b):
+        return a == b and isinstance(a, bool) == isinstance(b, bool)
+
     kept = []
     for candidate in ParameterGrid(_distinct_values(grid)):
         if not any(
             candidate.keys() == k.keys()
-            and all(
-                type(v) is type(k[key]) and v == k[key] for key, v in candidate.items()
-            )
+            and all(held(v, k[key]) for key, v in candidate.items())
             for k in kept
         ):
             kept.append(candidate)
