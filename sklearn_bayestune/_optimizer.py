@@ -404,7 +404,7 @@ class BayesOptimizer:
         tail) are not among the ``space.size`` candidates: not counted.
         """
         seen = np.vstack([self._X, self._pending])
-        seen = seen[np.all(self.space.snap(seen) == seen, axis=1)]
+        seen = seen[self.space._decodes_back(seen)]
         if not len(seen):
             return 0
         return len(np.unique(self.space.canonical(seen), axis=0))
@@ -417,11 +417,10 @@ class BayesOptimizer:
         # The Sobol part of the design only fills up to the design's size:
         # points told before the first ask count towards it. Given points
         # (first in the design) are all proposed.
+        n_seen = len(self._X) + len(self._pending)
         while self._n_initial_used < len(self._initial_rows):
             i = self._n_initial_used
-            if self._initial_params[i] is None and len(excluded) >= len(
-                self._initial_rows
-            ):
+            if self._initial_params[i] is None and n_seen >= len(self._initial_rows):
                 break
             self._n_initial_used += 1
             x = self._initial_rows[i]

@@ -330,15 +330,16 @@ class SearchSpace:
                             "infinitely many values. Use a list of values, an "
                             "Integer with finite bounds or a Real with a step."
                         )
-        candidates = []
-        for sub in self.subspaces:
+        candidates, which = [], []
+        for s, sub in enumerate(self.subspaces):
             keys = list(sub)
             values = [sub[k]._values_of(sub[k]._distinct_codes()) for k in keys]
             for combination in itertools.product(*values):
                 candidates.append(dict(zip(keys, combination)))
+                which.append(s)
         if 1 < self.n_subspaces and len(candidates) <= _MAX_DEDUPLICATED:
-            # Overlapping dicts hold some candidates twice: list them once.
-            rows = self.to_unit(candidates)
+            # Overlapping dicts list some candidates twice: keep them once.
+            rows = self.canonical(self._encode_in(candidates, np.array(which)))
             first = np.sort(np.unique(rows, axis=0, return_index=True)[1])
             candidates = [candidates[i] for i in first]
         return candidates
@@ -551,7 +552,7 @@ class SearchSpace:
 
     # ---- membership --------------------------------------------------------
     def encodings(self, X_unit) -> np.ndarray:
-        """``X_unit`` and its candidates' rows in every other subspace holding them.
+        """``X_unit`` and its candidates' rows in every other subspace listing them.
 
         Dicts of a list may overlap (``[{"C": [1, 10]}, {"C": [10, 100]}]``):
         a candidate seen in one is seen in all, so a search excludes all its
@@ -560,19 +561,42 @@ class SearchSpace:
         X = np.asarray(X_unit, dtype=float)
         if self.n_subspaces == 1 or len(X) == 0:
             return X
-        params_list = self.from_unit(X)
-        rows = [X]
-        for s, sub in enumerate(self.subspaces):
-            held = [p for p in params_list if self._holds(p, sub)]
-            if held:
-                rows.append(self._encode_in(held, np.full(len(held), s)))
+        params_list = self.from_unit(X[self._decodes_back(X)])
+        rows = [X] + [row for _, row in self._listed_rows(params_list)]
         return np.vstack(rows)
 
     def canonical(self, X_unit) -> np.ndarray:
-        """Rows re-encoded in the first subspace holding their candidate."""
-        if self.n_subspaces == 1:
-            return np.asarray(X_unit, dtype=float)
-        return self.to_unit(self.from_unit(X_unit))
+        """Rows that decode back to themselves, each re-encoded in the first
+        subspace listing its candidate (one row per distinct candidate)."""
+        X = np.asarray(X_unit, dtype=float)
+        if self.n_subspaces == 1 or len(X) == 0:
+            return X
+        canonical = X.copy()
+        assigned = np.zeros(len(X), dtype=bool)
+        for i, row in self._listed_rows(self.from_unit(X)):
+            if not assigned[i]:
+                canonical[i], assigned[i] = row, True
+        return canonical
+
+    def _decodes_back(self, X):
+        """Rows a proposal can produce: snapping leaves them as they are."""
+        return np.all(self.snap(X) == X, axis=1)
+
+    def _listed_rows(self, params_list):
+        """``(i, row)`` for each subspace, in order, listing candidate ``i``.
+
+        A subspace lists a candidate when it holds it and its row there
+        decodes back to it (not onto a neighbour, far in a prior's tail).
+        """
+        for s, sub in enumerate(self.subspaces):
+            held = [i for i, p in enumerate(params_list) if self._holds(p, sub)]
+            if not held:
+                continue
+            which = np.full(len(held), s)
+            rows = self._encode_in([params_list[i] for i in held], which)
+            for i, row, ok in zip(held, rows, self._decodes_back(rows)):
+                if ok:
+                    yield i, row
 
     @staticmethod
     def _holds(params, sub) -> bool:

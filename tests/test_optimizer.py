@@ -365,3 +365,18 @@ def test_a_candidate_two_dicts_hold_is_proposed_once():
     opt = BayesOptimizer([{"C": [1, 10]}, {"C": [10, 100]}], random_state=0)
     assert opt.space.size == 3
     assert sorted(p["C"] for p in opt.ask(5)) == [1, 10, 100]
+    # 25 and 28 collapse onto one cell of the first dict's prior, not of the
+    # second dict's list: 21 candidates.
+    opt = BayesOptimizer(
+        [{"n": Integer(0, 30, prior=stats.poisson(1))}, {"n": [25, 28, 31]}],
+        random_state=0,
+    )
+    assert opt.space.size == 21
+    opt.tell({"n": 20}, 0.0)  # in the first dict, where no proposal reaches it
+    proposed = [tuple(p.items()) for p in opt.ask(30)]
+    assert len(proposed) == len(set(proposed)) == 21
+
+
+def test_the_initial_design_of_a_list_of_dicts_has_its_size():
+    opt = BayesOptimizer([{"a": Real(0, 1)}, {"b": Real(0, 1)}], n_initial_points=6)
+    assert [p.kind for p in opt.propose(8)][:7] == ["initial"] * 6 + ["random"]
