@@ -48,12 +48,14 @@ from .exceptions import _warn
 class CandidateResult:
     """What a callback receives after each finished candidate.
 
+    Candidates are reported in the order they were proposed, once every
+    earlier one has finished, so that what a callback sees does not depend
+    on which fits finish first.
+
     Attributes
     ----------
     index : int
-        The candidate's number in order of proposal: its row in
-        ``cv_results_``, unless a stop leaves out candidates proposed before
-        it that were still running (then the row is lower).
+        The candidate's row in ``cv_results_``.
     params : dict
         Its parameters.
     status : {"complete", "stopped"}
@@ -211,10 +213,8 @@ class SearchRun:
         self._n_skipped = 0
         self.planned_candidates = 0
         self._best = (-math.inf, None)
-        # Patience walks the candidates in order of proposal.
-        self._patience_next = 0
-        self._patience_best = -math.inf
-        self._since_best = None  # counted from the first complete candidate
+        self._since_best = 0
+        self._next_report = 0  # candidates are reported in order of proposal
 
     # -- the evaluate_candidates contract -------------------------------------
 
@@ -587,52 +587,55 @@ class SearchRun:
         self._notified.add(c)
         if self._on_done is not None:
             self._on_done(c)
-        self._n_done += 1
-        folds = self.record.fold_scores(c)
-        score = float(np.mean(folds)) if len(folds) else math.nan
-        if self.record.status[c] == COMPLETE and score > self._best[0]:
-            self._best = (score, c)
-        best_score, best = self._best
-        info = CandidateResult(
-            index=c,
-            params=self.record.params[c],
-            status=self.record.status[c],
-            score=score,
-            fold_scores=folds.copy(),
-            n_done=self._n_done,
-            best_score=best_score if best is not None else math.nan,
-            best_params=None if best is None else self.record.params[best],
-            elapsed=time.monotonic() - self.start,
-        )
-        for callback in self.callbacks:
-            if callback(info):
-                self.halt("callback")
-        if self.patience is not None:
-            self._walk_patience()
+        self._report_in_order()
 
-    def _walk_patience(self):
-        """Count candidates without a new best, in order of proposal.
+    def _report_in_order(self):
+        """Report finished candidates in order of proposal.
 
-        Counting in the order they finish would let fit times decide where
-        the search stops. A stop at candidate k drops those proposed after
-        it, as a run with one worker would never have fitted them.
+        The best score, the callbacks and the patience see them in that
+        order: in the order they finish, fit times would decide what a
+        callback sees and where it or the patience stops the search. Such a
+        stop at candidate k drops those proposed after it, finished or not,
+        as one worker would never have fitted them.
         """
         record = self.record
-        while not self.halted and self._patience_next < record.n_candidates:
-            c = self._patience_next
+        while self._next_report < record.n_candidates:
+            c = self._next_report
             if record.is_running(c):
                 return
-            self._patience_next += 1
+            self._next_report += 1
             if record.status[c] not in (COMPLETE, STOPPED):
                 continue  # cancelled
-            score = float(np.mean(record.fold_scores(c)))
-            if record.status[c] == COMPLETE and score > self._patience_best:
-                self._patience_best, self._since_best = score, 0
-            elif self._since_best is not None:
+            self._n_done += 1
+            folds = record.fold_scores(c)
+            score = float(np.mean(folds)) if len(folds) else math.nan
+            if record.status[c] == COMPLETE and score > self._best[0]:
+                self._best = (score, c)
+                self._since_best = 0
+            elif self._best[1] is not None:
                 # From a best only: before one, stopped candidates would end
                 # the search with nothing to select.
                 self._since_best += 1
-            if self._since_best is not None and self._since_best >= self.patience:
-                self.halt("n_iter_no_change")
+            best_score, best = self._best
+            info = CandidateResult(
+                index=c,
+                params=record.params[c],
+                status=record.status[c],
+                score=score,
+                fold_scores=folds.copy(),
+                n_done=self._n_done,
+                best_score=best_score if best is not None else math.nan,
+                best_params=None if best is None else record.params[best],
+                elapsed=time.monotonic() - self.start,
+            )
+            stop = None
+            for callback in self.callbacks:
+                if callback(info):
+                    stop = "callback"
+            if stop is None and self.patience is not None:
+                if self._since_best >= self.patience:
+                    stop = "n_iter_no_change"
+            if stop is not None and not self.halted:
+                self.halt(stop)
                 for later in range(c + 1, record.n_candidates):
                     record.status[later] = CANCELLED

@@ -495,10 +495,11 @@ _TUNE_PARAMETERS_DOC = """
         them is refitted). ``stop_reason_`` is then ``"max_time"``.
 
     callbacks : list of callables, default=None
-        Each is called after every finished candidate with a
-        ``CandidateResult`` (its index, params, status, score, fold scores,
-        best so far, elapsed time); a truthy return value stops the search as
-        ``max_time`` does.
+        Each is called after every finished candidate, in the order the
+        candidates were proposed, with a ``CandidateResult`` (its index,
+        params, status, score, fold scores, best so far, elapsed time); a
+        truthy return value stops the search, and the candidates proposed
+        after that one are dropped.
 
     checkpoint : str or path-like, default=None
         A JSON-lines file journaling every finished fit as it completes. A

@@ -350,10 +350,18 @@ class ScoreIsA(ClassifierMixin, BaseEstimator):
 @pytest.mark.parametrize("kind", ["random", "bayes"])
 def test_patience_stops_where_one_worker_would_whatever_finishes_first(kind):
     # The first candidate (a = 0.5) finishes last with two workers; counted in
-    # the order candidates finish, patience stopped at another candidate.
+    # the order candidates finish, patience stopped at another candidate, and
+    # callbacks saw candidates the stop then dropped.
     X, y = IRIS
     cv = [(np.arange(100), np.arange(100, 150)), (np.arange(100, 150), np.arange(100))]
-    common = dict(cv=cv, n_iter_no_change=1, random_state=0, pre_dispatch="n_jobs")
+    reported = []
+    common = dict(
+        cv=cv,
+        n_iter_no_change=1,
+        random_state=0,
+        pre_dispatch="n_jobs",
+        callbacks=[lambda result: reported[-1].append(result.index)],
+    )
     if kind == "random":
         space = [{"a": [0.5]}, {"a": [0.2, 0.7, 0.9]}]
         make = lambda n_jobs: RandomTuneCV(  # noqa: E731
@@ -371,9 +379,11 @@ def test_patience_stops_where_one_worker_would_whatever_finishes_first(kind):
         )
     results = []
     for n_jobs in (1, 2):
+        reported.append([])
         with parallel_config(backend="threading"):
             search = make(n_jobs).fit(X, y)
         results.append((search.cv_results_["params"], search.best_params_))
+        assert reported[-1] == list(range(len(search.cv_results_["params"])))
     assert results[0] == results[1]
     assert search.stop_reason_ == "n_iter_no_change"
 
