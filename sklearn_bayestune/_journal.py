@@ -248,7 +248,7 @@ def describe(value, _seen=()) -> str:
     (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
     ``functools.partial`` or as bound methods) are described by their code,
     defaults and closure, not by the globals they read; other unpicklable
-    objects by ``repr``.
+    objects by their class and attributes, or ``repr`` without attributes.
     """
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda item: repr(item[0]))
@@ -295,6 +295,10 @@ def describe(value, _seen=()) -> str:
             f"{name}{_describe_code(value.__code__)}"
             f"{describe(defaults, (*_seen, id(value)))}"
         )
+    if hasattr(value, "__dict__") and id(value) not in _seen:
+        # e.g. an instance of a local class: its class and attributes.
+        kind = f"{type(value).__module__}.{type(value).__qualname__}"
+        return kind + describe(vars(value), (*_seen, id(value)))
     return repr(value)
 
 

@@ -270,6 +270,20 @@ def test_describe_handles_recursion_empty_cells_partials_and_numpy_scalars():
     assert "function" in reads_later()[0]
     two, three = (functools.partial(lambda x, k: x * k, k=k) for k in (2, 3))
     assert describe(two) != describe(three) and "0x" not in describe(two)
+
+    # A bound method of a local class's instance: class, attributes, code.
+    def bound(k):
+        class Scaler:
+            def __init__(self, k):
+                self.k = k
+
+            def apply(self, x):
+                return x * self.k
+
+        return Scaler(k).apply
+
+    assert describe(bound(2)) == describe(bound(2)) != describe(bound(3))
+    assert "0x" not in describe(bound(2))
     # random_state=np.int64(0) fits the checkpoint random_state=0 wrote.
     assert describe({"random_state": np.int64(0)}) == describe({"random_state": 0})
 
