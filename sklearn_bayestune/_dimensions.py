@@ -289,7 +289,7 @@ class Dimension:
         raise NotImplementedError
 
     def _n_distinct(self) -> int:
-        raise NotImplementedError
+        return len(self._distinct_codes())
 
     # ---- public API -------------------------------------------------------
     @property
@@ -743,7 +743,7 @@ class _Ordered(Dimension):
         # come back.
         return self._all_codes() if self._reachable is None else self._reachable
 
-    def _n_distinct(self):
+    def _n_distinct(self):  # without listing a lattice of any size
         if self._reachable is not None:
             return len(self._reachable)
         return self._n_choices
@@ -1137,9 +1137,6 @@ class Categorical(Dimension):
         # A repeat widens its value's cell (a weight, as in scikit-learn) but
         # is one candidate to search.
         return np.unique(self._first)
-
-    def _n_distinct(self):
-        return len(self._distinct_codes())
 
     def __eq__(self, other):
         if type(other) is not type(self):

@@ -566,8 +566,11 @@ class SearchSpace:
         return np.vstack(rows)
 
     def canonical(self, X_unit) -> np.ndarray:
-        """Rows that decode back to themselves, each re-encoded in the first
-        subspace listing its candidate (one row per distinct candidate)."""
+        """Rows, each re-encoded in the first subspace listing its candidate.
+
+        One row per distinct candidate, for rows that decode back to
+        themselves (as proposals do); others may take a neighbour's row.
+        """
         X = np.asarray(X_unit, dtype=float)
         if self.n_subspaces == 1 or len(X) == 0:
             return X
