@@ -247,18 +247,19 @@ def describe(value, _seen=()) -> str:
     equal, and the rest by ``joblib.hash``. Functions that cannot be pickled
     (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
     ``functools.partial`` or as bound methods) are described by their code,
-    defaults and closure, not by the globals they read; other unpicklable
-    objects by their class and attributes, or ``repr`` without attributes.
+    defaults and closure, not by the globals they read; instances of local
+    classes by their class and attributes; other unpicklable objects by
+    ``repr``.
     """
-    if isinstance(value, dict):
-        items = sorted(value.items(), key=lambda item: repr(item[0]))
-        return (
-            "{"
-            + ",".join(f"{describe(k, _seen)}:{describe(v, _seen)}" for k, v in items)
-            + "}"
-        )
-    if isinstance(value, (list, tuple)):
-        inner = ",".join(describe(v, _seen) for v in value)
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in _seen:  # a container that holds itself
+            return type(value).__name__
+        seen = (*_seen, id(value))
+        if isinstance(value, dict):
+            items = sorted(value.items(), key=lambda item: repr(item[0]))
+            pairs = (f"{describe(k, seen)}:{describe(v, seen)}" for k, v in items)
+            return "{" + ",".join(pairs) + "}"
+        inner = ",".join(describe(v, seen) for v in value)
         return f"{type(value).__name__}[{inner}]"
     if isinstance(value, frozenset):  # joblib.hash follows the hash seed
         return f"frozenset[{','.join(sorted(describe(v, _seen) for v in value))}]"
@@ -295,10 +296,14 @@ def describe(value, _seen=()) -> str:
             f"{name}{_describe_code(value.__code__)}"
             f"{describe(defaults, (*_seen, id(value)))}"
         )
-    if hasattr(value, "__dict__") and id(value) not in _seen:
-        # e.g. an instance of a local class: its class and attributes.
-        kind = f"{type(value).__module__}.{type(value).__qualname__}"
-        return kind + describe(vars(value), (*_seen, id(value)))
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    if "<locals>" in kind and id(value) not in _seen:
+        # An instance of a local class (why it cannot be pickled): its class
+        # and attributes. Not other objects: a module's would be the world.
+        try:
+            return kind + describe(vars(value), (*_seen, id(value)))
+        except Exception:
+            pass
     return repr(value)
 
 

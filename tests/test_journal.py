@@ -284,6 +284,16 @@ def test_describe_handles_recursion_empty_cells_partials_and_numpy_scalars():
 
     assert describe(bound(2)) == describe(bound(2)) != describe(bound(3))
     assert "0x" not in describe(bound(2))
+    # Not into modules (a closure over a locally imported numpy walked the
+    # loaded modules for minutes), and not round a container holding itself.
+    import numpy
+
+    def closes_over_numpy():
+        return numpy.log1p
+
+    cycle = []
+    cycle.append(cycle)
+    assert describe([closes_over_numpy, cycle]).endswith(",list[list]]")
     # random_state=np.int64(0) fits the checkpoint random_state=0 wrote.
     assert describe({"random_state": np.int64(0)}) == describe({"random_state": 0})
 
