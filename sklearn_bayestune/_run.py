@@ -55,7 +55,9 @@ class CandidateResult:
     Attributes
     ----------
     index : int
-        The candidate's row in ``cv_results_``.
+        The candidate's number in order of proposal: its row in
+        ``cv_results_``, unless ``max_time`` or Ctrl-C left out an earlier
+        candidate that had not finished.
     params : dict
         Its parameters.
     status : {"complete", "stopped"}
@@ -345,6 +347,16 @@ class SearchRun:
             # the candidates added from ``first`` on that are still running.
             for c in range(first, self.record.n_candidates):
                 self.record.set_status(c, CANCELLED)
+        self.report_finished()
+
+    def report_finished(self):
+        """Report the finished candidates that wait behind cancelled ones.
+
+        After a stop, candidates proposed after one it cancelled may have
+        finished; they are kept, so callbacks and the best score see them.
+        """
+        with self._lock:
+            self._report_in_order()
 
     @property
     def halted(self) -> bool:

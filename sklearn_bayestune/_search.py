@@ -325,6 +325,7 @@ class _BaseTuneCV(BaseSearchCV):
                 "on every fold; nothing to select."
             )
         run.halt("interrupted")
+        run.report_finished()
         resume = (
             f" Fit again with checkpoint={self.checkpoint!r} to resume."
             if self.checkpoint is not None

@@ -309,6 +309,36 @@ def test_ctrl_c_during_the_refit_keeps_the_results_without_best_estimator():
         search.predict(X)
 
 
+class SlowFirstInterruptingSVC(SVC):
+    """C = 1e-4 fits slowly; a fit with C == 10 sends SIGINT to the process."""
+
+    def fit(self, X, y, sample_weight=None):
+        time.sleep(1.0 if self.C == 1e-4 else 0.0)
+        if self.C == 10.0:
+            os.kill(os.getpid(), signal.SIGINT)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_ctrl_c_reports_the_kept_candidates_behind_an_unfinished_one(sigint_raises):
+    # Callbacks take candidates in order of proposal; the slow first one,
+    # cancelled by Ctrl-C, must not hide those that finished after it.
+    X, y = IRIS
+    reported = []
+    search = GridTuneCV(
+        SlowFirstInterruptingSVC(),
+        {"C": C_VALUES},
+        cv=3,
+        n_jobs=2,
+        callbacks=[lambda result: reported.append(result.params)],
+    )
+    with parallel_config(backend="threading"):
+        with pytest.warns(SearchInterruptedWarning):
+            search.fit(X, y)
+    kept = search.cv_results_["params"]
+    assert {"C": 1e-4} not in kept and len(kept) >= 1
+    assert reported == kept
+
+
 def test_ctrl_c_before_any_candidate_finished_raises(sigint_raises):
     X, y = IRIS
     with pytest.raises(KeyboardInterrupt):
