@@ -440,7 +440,7 @@ def _summable_support_end(prior, first, last, where):
             return first + _MAX_SUMMED
     first = int(first)
     why = "its tail is too heavy to cut" if last == np.inf else "the bounds are wider"
-    raise TooHeavyTailedError(
+    raise UnencodablePriorError(
         f"{where}the prior {_repr_prior(prior)} is encoded over at most "
         f"{_MAX_SUMMED} values, as scipy computes its CDF by summing its "
         f"probabilities, and {why}. Give bounds at most {_MAX_SUMMED} apart, "
@@ -448,8 +448,26 @@ def _summable_support_end(prior, first, last, where):
     )
 
 
-class TooHeavyTailedError(ValueError):
-    """A discrete prior whose CDF scipy sums reaches too far to encode."""
+class UnencodablePriorError(ValueError):
+    """A discrete prior the encoding cannot follow.
+
+    One whose CDF scipy sums and that reaches too far, or one shifted by a
+    non-integer ``loc``. It can still be sampled by its ``rvs``.
+    """
+
+
+def _check_integer_loc(prior, where):
+    # scipy draws int(k + loc), truncated towards zero, while its CDF is that
+    # of k + loc: a half-integer loc merges two support points into one value
+    # and leaves every other value with no mass.
+    loc = (_dist_params(prior) or {}).get("loc", prior.kwds.get("loc", 0))
+    if loc != math.floor(loc):
+        raise UnencodablePriorError(
+            f"{where}the discrete prior {_repr_prior(prior)} has the non-integer "
+            f"loc {_repr_number(float(loc))}: scipy draws its values truncated "
+            "to integers, which no CDF of the prior describes. Give an integer "
+            "loc."
+        )
 
 
 def _lattice_tol(k):
@@ -502,6 +520,8 @@ class _Ordered(Dimension):
         if not isinstance(prior, str):
             # Values outside the prior's support can never be drawn.
             s_lo, s_hi = (float(s) for s in prior.support())
+            if isinstance(prior.dist, stats.rv_discrete):
+                _check_integer_loc(prior, where)
             if _cdf_is_summed(prior):
                 first = max(lo, s_lo)
                 s_hi = _summable_support_end(prior, first, min(hi, s_hi), where)
@@ -1530,7 +1550,7 @@ def as_dimension(
             dim = Real(float(lo), float(hi), prior=value)
         try:
             dim._check(name, parameter=parameter)
-        except TooHeavyTailedError:
+        except UnencodablePriorError:
             if encodable:
                 raise
             return value

@@ -8,9 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from sklearn.datasets import load_iris
 from sklearn.model_selection import ParameterSampler
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 
+from sklearn_bayestune import BayesTuneCV, RandomTuneCV
 from sklearn_bayestune._dimensions import (
     Categorical,
     Dimension,
@@ -799,3 +802,32 @@ def test_summed_discrete_priors_are_encoded_only_with_a_negligible_tail():
     assert 10**6 + 50 in far
     with pytest.raises(ValueError, match="the bounds are wider"):
         Integer(1, 3 * 10**6, prior=stats.zipf(4)).to_unit([1])
+
+
+def test_discrete_prior_with_a_non_integer_loc_is_sampled_not_encoded():
+    # scipy draws int(k + 0.5), truncated, while its CDF is that of k + 0.5:
+    # the encoding reached only every other value.
+    shifted = stats.randint(0, 10, loc=0.5)
+    assert as_dimension(shifted, "n") is shifted
+    with pytest.raises(ValueError, match=r"'n' in .*non-integer loc 0\.5"):
+        as_dimension(shifted, "n", encodable=True)
+    with pytest.raises(ValueError, match="Give an integer loc"):
+        Integer(0, 9, prior=shifted).values()
+    # RandomTuneCV samples it by rvs, as scikit-learn does: all ten values.
+    X, y = load_iris(return_X_y=True)
+    search = RandomTuneCV(
+        KNeighborsClassifier(),
+        {"n_neighbors": stats.randint(0, 10, loc=1.5)},
+        n_iter=30,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    drawn = [p["n_neighbors"] for p in search.cv_results_["params"]]
+    assert set(drawn) == set(range(1, 11))
+    with pytest.raises(
+        ValueError, match="'n_neighbors' in param_distributions: the discrete"
+    ):
+        BayesTuneCV(
+            KNeighborsClassifier(), {"n_neighbors": stats.randint(0, 10, loc=1.5)}
+        ).fit(X, y)
+    assert as_dimension(stats.randint(0, 10, loc=2), "n").values() == list(range(2, 12))
