@@ -66,6 +66,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import types
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -85,6 +86,8 @@ _TUPLE = "tuple"
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
+# The " at 0x7f..." of a default repr: the address changes with the process.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _encode_float(value: float):
@@ -169,18 +172,17 @@ def _object_key(value) -> dict:
     A repr alone can hide a difference: scikit-learn abbreviates long estimator
     reprs and numpy prints 8 digits of at most 1000 elements, so two different
     values can share one. ``joblib.hash`` sees the whole content and is stable
-    across processes for equal objects; an object it cannot pickle (a lambda)
-    is keyed by its repr only, which for such objects nearly always holds a
-    memory address, so it is re-fitted on resume rather than confused.
+    across processes for equal objects. An object it cannot pickle (a
+    ``FunctionTransformer`` of a lambda) is keyed by its repr without memory
+    addresses and by :func:`describe`, which follows a function's code,
+    defaults and closure, so its fits are found again on resume.
     """
-    key = {"repr": repr(value)}
     try:
-        key["hash"] = joblib.hash(value)
+        return {"repr": repr(value), "hash": joblib.hash(value)}
     except Exception:
         # Whatever pickling raises (PicklingError, TypeError, AttributeError
         # for local objects) means only that there is no hash.
-        pass
-    return key
+        return {"repr": _ADDRESS.sub("", repr(value)), "described": describe(value)}
 
 
 def params_key(params: dict) -> str:
@@ -203,14 +205,15 @@ def params_key(params: dict) -> str:
         Python equivalent) and lists and tuples of them, nested to any depth,
         are kept as values. Anything else (an estimator, a callable, a dict,
         an array) becomes ``{"repr": repr(value), "hash": joblib.hash(value)}``,
-        the hash being left out when the object cannot be pickled.
+        or, when it cannot be pickled, ``{"repr": ..., "described": ...}``
+        with the repr's memory addresses left out and :func:`describe`'s
+        description.
 
     Notes
     -----
     scikit-learn estimators have stable reprs and hashes, so a resumed search
-    recognises them. An object whose repr holds a memory address, such as a
-    lambda or a function passed by value, gets a new key in every process: its
-    fits are simply run again on resume, never mixed up with another's.
+    recognises them, and lambdas by their code, defaults and closure (not by
+    the globals they read).
 
     Examples
     --------
@@ -248,8 +251,8 @@ def describe(value, _seen=()) -> str:
     (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
     ``functools.partial`` or as bound methods) are described by their code,
     defaults and closure, not by the globals they read; instances of local
-    classes by their class and attributes; other unpicklable objects by
-    ``repr``.
+    classes by their class and attributes; other unpicklable objects (a lock,
+    an executor) by ``repr`` without the memory address it may hold.
     """
     if isinstance(value, (dict, list, tuple)):
         if id(value) in _seen:  # a container that holds itself
@@ -304,7 +307,7 @@ def describe(value, _seen=()) -> str:
             return kind + describe(vars(value), (*_seen, id(value)))
         except Exception:
             pass
-    return repr(value)
+    return _ADDRESS.sub("", repr(value))
 
 
 def _describe_code(code):
