@@ -137,6 +137,8 @@ feature_names_in_
         The optimiser after the search: its ``space``, ``X_unit`` (observations
         in the unit cube), ``values`` and ``gp_`` (the last surrogate).
 
+    {stop_reason}
+
     See Also
     --------
     RandomTuneCV : Random search over the same kind of space.

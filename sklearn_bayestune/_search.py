@@ -515,6 +515,14 @@ _TUNE_PARAMETERS_DOC = """
         ``max_time``. "auto" shows it only on an interactive terminal.
 """
 
+_STOP_REASON_DOC = """
+    stop_reason_ : str
+        Why the search ended before its candidates were done:
+        ``"max_time"``, ``"n_iter_no_change"``, ``"callback"`` or
+        ``"interrupted"`` (Ctrl-C). Only set when it did; a later ``fit`` that
+        runs to the end removes it.
+"""
+
 _PATIENCE_DOC = """
     n_iter_no_change : int, default=None
         Stop once this many candidates in a row, in the order they were
@@ -530,9 +538,13 @@ def _with_tune_parameters(cls):
     """Insert the shared parameter docs where the class docstring asks."""
     if "    {tune_parameters}\n" not in (cls.__doc__ or ""):
         raise TypeError(f"{cls.__name__}'s docstring has no {{tune_parameters}}.")
-    cls.__doc__ = cls.__doc__.replace(
-        "    {tune_parameters}\n", _TUNE_PARAMETERS_DOC.lstrip("\n")
-    ).replace("    {patience}\n", _PATIENCE_DOC.lstrip("\n"))
+    cls.__doc__ = (
+        cls.__doc__.replace(
+            "    {tune_parameters}\n", _TUNE_PARAMETERS_DOC.lstrip("\n")
+        )
+        .replace("    {patience}\n", _PATIENCE_DOC.lstrip("\n"))
+        .replace("    {stop_reason}\n", _STOP_REASON_DOC.lstrip("\n"))
+    )
     return cls
 
 
@@ -602,7 +614,7 @@ class GridTuneCV(_BaseTuneCV):
         Determines the cross-validation splitting strategy. The splits are
         computed once per ``fit``.
 
-    verbose : int
+    verbose : int, default=0
         Controls the verbosity: the higher, the more messages.
 
     pre_dispatch : int, or str, default='2*n_jobs'
@@ -660,6 +672,8 @@ class GridTuneCV(_BaseTuneCV):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit (only when refitted and ``X`` has
         feature names).
+
+    {stop_reason}
 
     See Also
     --------
@@ -773,7 +787,7 @@ class RandomTuneCV(_BaseTuneCV):
         Determines the cross-validation splitting strategy. The splits are
         computed once per ``fit``.
 
-    verbose : int
+    verbose : int, default=0
         Controls the verbosity: the higher, the more messages.
 
     pre_dispatch : int, or str, default='2*n_jobs'
@@ -833,6 +847,8 @@ class RandomTuneCV(_BaseTuneCV):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit (only when refitted and ``X`` has
         feature names).
+
+    {stop_reason}
 
     See Also
     --------
