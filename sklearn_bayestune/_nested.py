@@ -183,7 +183,9 @@ def nested_cross_validate(
 
     scoring : str, callable, list, tuple or dict, default=None
         The outer metrics, as in ``cross_validate``. None: the search's
-        ``score``, i.e. the metric the search optimises.
+        ``score``, i.e. the metric the search optimises; it must then select
+        by a named metric (a search with several metrics and a callable
+        ``refit`` needs ``scoring``).
 
     n_jobs : int, default=None
         Outer folds run in parallel. When this gives more than one worker and
@@ -257,7 +259,7 @@ def nested_cross_validate(
     Best parameters across the outer folds:
       C  log10_spread 1.39 decades (median 20.5)
     """
-    _check_arguments(search, n_jobs, random_state, params)
+    _check_arguments(search, scoring, n_jobs, random_state, params)
     X, y, groups = indexable(X, y, groups)
     cv = check_cv(outer_cv, y, classifier=is_classifier(search))
     splits = list(cv.split(X, y, groups))
@@ -355,7 +357,7 @@ def _stability(values) -> ParamStability:
     return ParamStability("agreement", count / len(values), values[keys.index(mode)])
 
 
-def _check_arguments(search, n_jobs, random_state, params):
+def _check_arguments(search, scoring, n_jobs, random_state, params):
     if not isinstance(search, BaseSearchCV):
         raise TypeError(
             "The 'search' parameter of nested_cross_validate must be a "
@@ -370,6 +372,20 @@ def _check_arguments(search, n_jobs, random_state, params):
             "best candidate: the outer folds score the refitted model. Got a "
             "search with refit=False; set refit=True (with several metrics, "
             "refit=<the metric to select on>)."
+        )
+    if (
+        scoring is None
+        and callable(search.refit)
+        and isinstance(search.scoring, (dict, list, tuple, set))
+    ):
+        # The outer folds would call search.score, which cannot tell which
+        # metric a callable refit selects on (a KeyError after a whole fold).
+        raise ValueError(
+            "The 'scoring' parameter of nested_cross_validate is needed when the "
+            "search scores several metrics and its refit is a callable: "
+            "search.score cannot tell which metric to score the outer folds "
+            "with. Pass scoring=, e.g. one of the search's metrics "
+            f"({', '.join(repr(name) for name in search.scoring)})."
         )
     if getattr(search, "checkpoint", None) is not None:
         raise ValueError(

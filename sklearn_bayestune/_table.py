@@ -17,12 +17,38 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection._search import BaseSearchCV
 
 __all__ = ["results_table"]
 
 _SPLIT = re.compile(r"split\d+_(test|train)_")
 _SCORE = re.compile(r"(mean|std|rank)_(test|train)_")
 _TIME = re.compile(r"(mean|std)_(fit|score)_time")
+
+
+def fitted_cv_results(search, caller: str, accepted: str) -> Mapping:
+    """The ``cv_results_`` of a fitted search (any ``BaseSearchCV``).
+
+    Raises
+    ------
+    NotFittedError
+        When ``search`` is a search that has not been fitted.
+    TypeError
+        When it is not a search, saying what ``caller`` accepts and, for a
+        pipeline or meta-estimator ending in a search, how to reach it.
+    """
+    if hasattr(search, "cv_results_"):
+        return search.cv_results_
+    if isinstance(search, BaseSearchCV):
+        raise NotFittedError(
+            f"This {type(search).__name__} instance is not fitted yet. Call 'fit' "
+            f"with appropriate arguments before using {caller}."
+        )
+    hint = ""
+    steps = getattr(search, "steps", None)
+    if isinstance(steps, list) and steps and isinstance(steps[-1][1], BaseSearchCV):
+        hint = f" Pass the search, its last step: {type(search).__name__}[-1]."
+    raise TypeError(f"{caller} needs {accepted}; got {type(search).__name__}.{hint}")
 
 
 def _cv_results(search_or_cv_results) -> Mapping:
@@ -33,16 +59,10 @@ def _cv_results(search_or_cv_results) -> Mapping:
                 f"key; got a dict with keys {sorted(search_or_cv_results)[:8]}."
             )
         return search_or_cv_results
-    if hasattr(search_or_cv_results, "cv_results_"):
-        return search_or_cv_results.cv_results_
-    if hasattr(search_or_cv_results, "fit"):
-        raise NotFittedError(
-            f"This {type(search_or_cv_results).__name__} instance is not fitted yet. "
-            "Call 'fit' with appropriate arguments before using results_table."
-        )
-    raise TypeError(
-        "results_table needs a fitted search or its cv_results_ dict; got "
-        f"{type(search_or_cv_results).__name__}."
+    return fitted_cv_results(
+        search_or_cv_results,
+        "results_table",
+        "a fitted search or its cv_results_ dict",
     )
 
 
@@ -166,4 +186,15 @@ def results_table(search_or_cv_results, *, as_frame="auto", include_splits=False
     if pandas is None:
         return table
     n = len(cv_results["params"])
-    return pandas.DataFrame(table, index=pandas.RangeIndex(n, name="candidate"))
+    index = pandas.RangeIndex(n, name="candidate")
+    columns = {
+        # pandas would turn [2, 4, None] into [2.0, 4.0, nan]: a parameter
+        # absent from some candidates keeps its values and its None.
+        key: pandas.Series(
+            column,
+            index=index,
+            dtype=object if any(value is None for value in column) else None,
+        )
+        for key, column in table.items()
+    }
+    return pandas.DataFrame(columns, index=index)

@@ -322,6 +322,22 @@ def test_summary_text():
         ),
         (dict(outer_cv=[]), ValueError, "'outer_cv' parameter .* gave no splits"),
         (
+            # search.score cannot tell a callable refit's metric: a KeyError
+            # once the first outer fold's whole search had run.
+            dict(
+                search=GridTuneCV(
+                    SVC(),
+                    {"C": [1]},
+                    cv=2,
+                    scoring={"acc": "accuracy", "f1": "f1_macro"},
+                    refit=lambda results: 0,
+                )
+            ),
+            ValueError,
+            r"'scoring' parameter .* is needed .* refit is a callable.* "
+            r"one of the search's metrics \('acc', 'f1'\)",
+        ),
+        (
             dict(groups=np.zeros(10)),
             ValueError,
             "inconsistent numbers of samples",

@@ -167,6 +167,17 @@ def test_convergence_metric_of_a_multimetric_search():
         ConvergenceDisplay.from_estimator(search)
 
 
+def test_convergence_follows_refit_over_a_metric_named_score():
+    search = GridTuneCV(
+        SVC(),
+        {"C": [0.1, 1.0]},
+        scoring={"score": "accuracy", "f1": "f1_macro"},
+        refit="f1",
+        cv=3,
+    ).fit(*IRIS)
+    assert ConvergenceDisplay.from_estimator(search).metric == "f1"
+
+
 def test_convergence_errors():
     with pytest.raises(NotFittedError, match="GridTuneCV instance is not fitted"):
         ConvergenceDisplay.from_estimator(GridTuneCV(SVC(), {"C": [1.0]}))
@@ -174,6 +185,9 @@ def test_convergence_errors():
         ConvergenceDisplay.from_estimator({"mean_test_score": [0.5]})
     with pytest.raises(TypeError, match="For a search, use from_estimator"):
         ConvergenceDisplay.from_cv_results([0.5])
+    # Fitted but not a search: not "not fitted".
+    with pytest.raises(TypeError, match="needs a fitted search .* got SVC"):
+        ConvergenceDisplay.from_estimator(SVC().fit(*IRIS))
 
 
 # -- ObjectiveDisplay ----------------------------------------------------------
@@ -297,6 +311,29 @@ def test_objective_labels_every_parameter_when_pairs_are_hidden():
     assert {ax.get_ylabel() for ax in shown} >= {"gamma", "degree"}
 
 
+def test_objective_hides_every_pair_when_no_pair_shares_a_subspace():
+    search = BayesTuneCV(
+        SVC(),
+        [
+            {"kernel": ["rbf"], "gamma": LOG_GAMMA},
+            {"kernel": ["poly"], "degree": Integer(2, 4)},
+        ],
+        **BAYES,
+    )
+    with warnings.catch_warnings():
+        # As above: scikit-learn < 1.6 and the int column param_degree.
+        warnings.filterwarnings(
+            "ignore", "invalid value encountered in cast", RuntimeWarning
+        )
+        search.fit(*IRIS)
+    display = ObjectiveDisplay.from_estimator(search, n_points=6)
+    assert display.parameters == ["gamma", "degree"]
+    assert display.pd_mean_2d == {(1, 0): None}
+    assert not display.axes_[1, 0].get_visible()
+    assert display.colorbar_ is None
+    assert display.axes_[0, 0].get_xlabel() == "gamma"
+
+
 def test_objective_errors(searches):
     with pytest.raises(TypeError, match="needs a fitted BayesTuneCV.*got GridTuneCV"):
         ObjectiveDisplay.from_estimator(searches["grid"])
@@ -356,6 +393,21 @@ def test_evaluations_subspaces(searches):
     rbf = [p["kernel"] == "rbf" for p in search.cv_results_["params"]]
     assert_array_equal(np.isfinite(display.values[:, 1]), rbf)
     assert len(display.scatters_[1, 0].get_offsets()) == sum(rbf)
+
+
+def test_evaluations_log_axis_only_for_positive_values():
+    # "log-regularise, or not at all": alpha is 0 in the second subspace.
+    search = RandomTuneCV(
+        Ridge(),
+        [{"alpha": Real(1e-4, 10, prior="log-uniform")}, {"alpha": [0.0]}],
+        n_iter=8,
+        cv=3,
+        random_state=0,
+    ).fit(*DIABETES)
+    assert 0.0 in [p["alpha"] for p in search.cv_results_["params"]]
+    display = EvaluationsDisplay.from_estimator(search)
+    assert display.log_scale == [False]
+    assert display.axes_[0, 0].get_xscale() == "linear"
 
 
 def test_evaluations_ax_and_errors(searches):

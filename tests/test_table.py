@@ -9,6 +9,8 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 import sklearn_bayestune
@@ -129,6 +131,9 @@ def test_data_frame(grid):
         assert frame.index.name == "candidate"
         assert len(frame) == 3
         assert frame["gamma"].isna().tolist() == [True, True, False]
+        # Not [1.0, 10.0, nan]: the values set_params takes back, and None.
+        assert frame["C"].tolist() == [1, 10, None]
+        assert SVC().set_params(**frame.loc[1, ["C", "kernel"]].to_dict()).C == 10
 
 
 def test_errors(grid):
@@ -140,6 +145,14 @@ def test_errors(grid):
         results_table({"mean_test_score": [0.5]})
     with pytest.raises(TypeError, match="needs a fitted search or its cv_results_"):
         results_table([0.5])
+    # Fitted, but not a search: not "not fitted", and where the search is.
+    with pytest.raises(TypeError, match="got SVC"):
+        results_table(SVC().fit(*IRIS))
+    pipe = make_pipeline(StandardScaler(), GridTuneCV(SVC(), {"C": [1.0]}, cv=3))
+    with pytest.raises(
+        TypeError, match=r"Pass the search, its last step: Pipeline\[-1\]"
+    ):
+        results_table(pipe.fit(*IRIS))
 
 
 def test_docstring_examples(monkeypatch):

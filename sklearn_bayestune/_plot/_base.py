@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from .._table import fitted_cv_results
+
 INSTALL_PLOT = 'pip install "sklearn-bayestune[plot]"'
 
 
@@ -49,22 +51,16 @@ def check_cv_results(search, caller: str) -> Mapping:
     Raises
     ------
     NotFittedError
-        When ``search`` has no ``cv_results_`` yet.
+        When ``search`` is a search that has not been fitted.
     TypeError
         When ``search`` is not a search at all.
     """
-    if hasattr(search, "cv_results_"):
-        return search.cv_results_
-    if hasattr(search, "fit"):
-        raise NotFittedError(
-            f"This {type(search).__name__} instance is not fitted yet. Call 'fit' "
-            f"with appropriate arguments before using {caller}."
-        )
-    raise TypeError(
-        f"{caller} needs a fitted search (GridTuneCV, RandomTuneCV, BayesTuneCV "
-        f"or a scikit-learn search) or a BayesOptimizer (minimize() returns "
-        f"one as result.optimizer); got {type(search).__name__}. "
-        "ConvergenceDisplay.from_cv_results takes a cv_results_ dict."
+    return fitted_cv_results(
+        search,
+        caller,
+        "a fitted search (GridTuneCV, RandomTuneCV, BayesTuneCV or a scikit-learn "
+        "search) or a BayesOptimizer (minimize() returns one as result.optimizer)"
+        " (ConvergenceDisplay.from_cv_results takes a cv_results_ dict)",
     )
 
 

@@ -11,10 +11,12 @@ from ._base import check_cv_results, check_matplotlib, told_optimizer
 
 def _search_metric(search, cv_results) -> str:
     """The metric a search selects its best candidate by."""
+    # refit first: several metrics may include one named "score".
+    refit = getattr(search, "refit", None)
+    if isinstance(refit, str) and f"mean_test_{refit}" in cv_results:
+        return refit
     if "mean_test_score" in cv_results:
         return "score"
-    if isinstance(search.refit, str):
-        return search.refit
     raise ValueError(
         f"This {type(search).__name__} scored several metrics and refit does not "
         f"name one; choose it with metric=, one of {_metrics(cv_results)}."

@@ -73,15 +73,14 @@ def _parameter_column(space, params, name):
         ordered = [
             d for d in dimensions if getattr(d, "kind", None) in ("real", "integer")
         ]
-        if ordered:
-            log = any(is_log_dimension(d) for d in ordered)
-        else:
-            finite = coordinates[np.isfinite(coordinates)]
-            log = bool(
-                finite.size
-                and finite.min() > 0
-                and finite.max() / finite.min() >= _LOG_SPAN
-            )
+        finite = coordinates[np.isfinite(coordinates)]
+        # A log axis needs every value positive: another subspace may give a
+        # log-uniform parameter the value 0 ("or no regularisation at all").
+        log = bool(finite.size and finite.min() > 0) and (
+            any(is_log_dimension(d) for d in ordered)
+            if ordered
+            else finite.max() / finite.min() >= _LOG_SPAN
+        )
         return coordinates, None, log
     categories = _categories(values, dimensions)
     coordinates[present] = [

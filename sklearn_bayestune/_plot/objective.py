@@ -360,14 +360,16 @@ class ObjectiveDisplay:
             self._plot_diagonal(a, show_points)
         surfaces = [z for z in self.pd_mean_2d.values() if z is not None]
         self.colorbar_ = None
+        bounds = None
         if surfaces:
             low = min(z.min() for z in surfaces)
             high = max(z.max() for z in surfaces)
             if not high > low:  # a flat surrogate
                 low, high = low - 0.5, high + 0.5
             bounds = np.linspace(low, high, levels + 1)
-            for (a, b), z in self.pd_mean_2d.items():
-                self._plot_pair(a, b, z, bounds, cmap, show_points)
+        for (a, b), z in self.pd_mean_2d.items():
+            self._plot_pair(a, b, z, bounds, cmap, show_points)
+        if surfaces:
             mappable = next(c for c in self.contours_.ravel() if c is not None)
             self.colorbar_ = self.figure_.colorbar(
                 mappable,
