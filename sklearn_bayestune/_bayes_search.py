@@ -308,6 +308,8 @@ feature_names_in_
             if done:
                 self._tell(optimizer, record, done)
             step += 1
+        if record.n_candidates < n_iter and evaluate_candidates.halted:
+            evaluate_candidates.decline()
         search_ctx.call_on_fit_task_end(estimator=self)
 
     def _search_async(self, evaluate_candidates, optimizer, n_iter, callback_ctx):
@@ -341,22 +343,42 @@ feature_names_in_
         search_ctx.call_on_fit_task_end(estimator=self)
 
     def _tell(self, optimizer, record, candidates):
-        values, noises = zip(*(self._observation(record, c) for c in candidates))
+        fold_var = _pooled_fold_variance(record)
+        values, noises = zip(
+            *(self._observation(record, c, fold_var) for c in candidates)
+        )
         optimizer.tell(
             [record.params[c] for c in candidates], list(values), noise=list(noises)
         )
 
-    def _observation(self, record, candidate):
+    def _observation(self, record, candidate, fold_var):
         """(mean score, variance of that mean) of a candidate for the surrogate.
 
         A failed candidate gives NaN (the optimizer's feasibility model learns
         from it; it is never a score). A candidate stopped early gives the
         mean of its finished folds with the variance that mean has, so the
-        surrogate trusts a one- or two-fold estimate less than a full one.
+        surrogate trusts a one- or two-fold estimate less than a full one; a
+        single fold, which has no spread of its own, gets ``fold_var``, the
+        per-fold variance pooled over the other candidates (NaN before any has
+        two folds: only the learned noise applies).
         """
         scores = record.fold_scores(candidate)
         if record.failed(candidate) or not np.all(np.isfinite(scores)):
             return math.nan, math.nan
-        if self.noise == "learned" or len(scores) < 2:
+        if self.noise == "learned":
             return float(scores.mean()), math.nan
+        if len(scores) < 2:
+            return float(scores.mean()), fold_var
         return float(scores.mean()), float(scores.var(ddof=1) / len(scores))
+
+
+def _pooled_fold_variance(record):
+    """Mean per-fold score variance of the candidates with two or more folds."""
+    variances = [
+        scores.var(ddof=1)
+        for c in range(record.n_candidates)
+        if not record.failed(c)
+        and len(scores := record.fold_scores(c)) >= 2
+        and np.all(np.isfinite(scores))
+    ]
+    return float(np.mean(variances)) if variances else math.nan

@@ -68,6 +68,34 @@ class FoldResult:
     replayed: bool = False
 
 
+def _is_score(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_scores(value) -> bool:
+    """One score, or a score per metric name."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_score(v) for k, v in value.items())
+    return _is_score(value)
+
+
+def is_fold_output(out) -> bool:
+    """Whether ``out`` has what ``_fit_and_score`` returns for one fold here.
+
+    Checks a fold read back from a checkpoint, which an edit may have broken.
+    """
+    return (
+        isinstance(out, dict)
+        and _is_scores(out.get("test_scores"))
+        and ("train_scores" not in out or _is_scores(out["train_scores"]))
+        and type(out.get("n_test_samples")) is int
+        and _is_score(out.get("fit_time"))
+        and _is_score(out.get("score_time"))
+        and "fit_error" in out
+        and (out["fit_error"] is None or isinstance(out["fit_error"], str))
+    )
+
+
 def _replay_task(task):
     return FoldResult(task.candidate, task.split, task.replay, replayed=True)
 

@@ -390,6 +390,10 @@ class Journal:
     search : str
         The searcher's class name, written in the header for people reading
         the file. It is not compared: the fingerprint decides.
+    check_out : callable, default=None
+        ``check_out(out) -> bool``: whether a fold line's ``out`` is one the
+        caller can use; a line whose ``out`` fails it is refused as edited.
+        None accepts any dict.
 
     See Also
     --------
@@ -419,10 +423,11 @@ class Journal:
     Entry(candidate=0, params='{"C": 1}', split=0, out={'test_scores': 0.5})
     """
 
-    def __init__(self, path, fingerprint: str, *, search: str):
+    def __init__(self, path, fingerprint: str, *, search: str, check_out=None):
         self.path = os.fspath(path)
         self.fingerprint = fingerprint
         self.search = search
+        self.check_out = check_out
         self._file = None
 
     def __enter__(self):
@@ -447,6 +452,12 @@ class Journal:
             checkpoint, or if it was written by a different search.
         """
         self.close()
+        if not os.fspath(self.path):
+            raise ValueError(
+                "The 'checkpoint' parameter must be a file path; got an empty "
+                "string. Pass a file name, e.g. 'search.jsonl', or None for no "
+                "checkpoint."
+            )
         directory = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(directory):
             raise ValueError(
@@ -566,7 +577,15 @@ class Journal:
         entries = []
         for number, line in enumerate(complete[1:], start=2):
             try:
-                entries.append(_parse_entry(json.loads(line)))
+                entry = _parse_entry(json.loads(line))
+                if (
+                    self.check_out is not None
+                    and isinstance(entry, Entry)
+                    and entry.split is not None
+                    and not self.check_out(entry.out)
+                ):
+                    raise TypeError("not a fold output")
+                entries.append(entry)
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(
                     f"Line {number} of the checkpoint {self.path!r} is not a "

@@ -206,6 +206,7 @@ class SearchRun:
         self.start = time.monotonic() if start is None else start
         self.deadline = None if max_time is None else self.start + max_time
         self.stop_reason: str | None = None
+        self._declined = False  # candidates were left when the stop came
         self._keys: dict[int, str] = {}
         self._notified: set[int] = set()
         self._on_done = None
@@ -227,7 +228,9 @@ class SearchRun:
                 "splits once per fit; evaluate_candidates does not take cv."
             )
         candidate_params = list(candidate_params)
-        if self.stop_reason is None and candidate_params:
+        if self.stop_reason is not None and candidate_params:
+            self.decline()
+        elif candidate_params:
             self._evaluate(candidate_params, more_results, callback_ctx)
         return _ResultsSoFar(self.search, self.record, self.record.n_candidates)
 
@@ -257,8 +260,9 @@ class SearchRun:
         """
         self._on_done = on_done
         self.plan(n_candidates)
-        # Each candidate's folds are handed out together.
-        self._check_policy_can_act(self.record.n_splits)
+        # Tasks flow without steps: only a backend that hands results back
+        # at the end keeps them all out of the policy's reach.
+        self._check_policy_can_act(math.inf)
         tasks = self._stream_tasks(
             propose, n_candidates, real_callback_context(callback_ctx)
         )
@@ -283,6 +287,19 @@ class SearchRun:
         if self.policy is None or self._policy_checked:
             return
         self._policy_checked = True
+        n_splits = self.record.n_splits
+        is_due = getattr(self.policy, "_is_due", None)
+        if callable(is_due) and not any(is_due(k) for k in range(1, n_splits)):
+            # It judges a candidate only once no fold is left to cancel.
+            _warn(
+                f"early_stopping can stop no fold of this search: {self.policy!r} "
+                f"first judges a candidate after {n_splits} or more of its "
+                f"{n_splits} folds, when none is left to cancel. Use more folds, "
+                "or judge earlier (delay_evaluation, evaluation_interval, "
+                "min_folds).",
+                UserWarning,
+            )
+            return
         out_of_reach = self.evaluator.tasks_out_of_reach()
         if out_of_reach is None or tasks_per_step > out_of_reach:
             return
@@ -367,6 +384,15 @@ class SearchRun:
         if self.stop_reason is None:
             self.stop_reason = reason
 
+    def decline(self) -> None:
+        """Note that the searcher had candidates left when it saw the stop."""
+        self._declined = True
+
+    @property
+    def stopped_early(self) -> bool:
+        """Whether a stop left candidates out: not one at the last candidate."""
+        return self.halted and (self._declined or CANCELLED in self.record.status)
+
     # -- tasks ----------------------------------------------------------------
 
     def _tasks(self, indices, candidate_params, callback_ctx):
@@ -408,11 +434,17 @@ class SearchRun:
         candidate = 0
         while True:
             if candidate == self.record.n_candidates:
-                if candidate >= n_candidates or not self._may_dispatch():
+                if candidate >= n_candidates:
+                    return
+                if not self._may_dispatch():
+                    self.decline()
                     return
                 with self._lock:
                     # A stop may have come in since _may_dispatch.
-                    if self.halted or self._propose(propose) is None:
+                    if self.halted:
+                        self.decline()
+                        return
+                    if self._propose(propose) is None:
                         return
             params = self.record.params[candidate]
             for split in range(n_splits):

@@ -44,7 +44,7 @@ from ._compat import (
     init_callback_context,
 )
 from ._dimensions import Dimension
-from ._evaluator import CrossValidationEvaluator
+from ._evaluator import CrossValidationEvaluator, is_fold_output
 from ._journal import Journal, describe, fingerprint
 from ._progress import ProgressReporter
 from ._results import STOPPED, SearchRecord
@@ -179,8 +179,7 @@ class _BaseTuneCV(BaseSearchCV):
         splits = list(self._checked_cv_orig.split(X, y, **split_params))
         if len(splits) != self.n_splits_:
             raise ValueError(inconsistent_splits_message(self.n_splits_, len(splits)))
-        if self.early_stopping is not None:
-            self.early_stopping._validate()
+        self._check_early_stopping()
         for callback in self.callbacks or ():
             if not callable(callback):
                 raise TypeError(
@@ -251,7 +250,7 @@ class _BaseTuneCV(BaseSearchCV):
         self.scorer_ = (
             scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
         )
-        if run.stop_reason is not None:
+        if run.stopped_early:
             self.stop_reason_ = run.stop_reason
         elif hasattr(self, "stop_reason_"):
             del self.stop_reason_  # from an earlier fit that stopped early
@@ -273,6 +272,20 @@ class _BaseTuneCV(BaseSearchCV):
             return self
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _check_early_stopping(self):
+        policy = self.early_stopping
+        if isinstance(policy, type):
+            raise TypeError(
+                f"The 'early_stopping' parameter of {type(self).__name__} must be "
+                f"a policy instance; got the class {policy.__name__}. Call it: "
+                f"early_stopping={policy.__name__}()."
+            )
+        # Any object with should_stop is a policy; ours also check their
+        # parameters here, at fit, as scikit-learn's estimators do.
+        validate = getattr(policy, "_validate", None)
+        if callable(validate):
+            validate()
 
     def _abort_refit(self):
         """Ctrl-C during the refit: keep cv_results_ and best_*, as with refit=False."""
@@ -313,7 +326,10 @@ class _BaseTuneCV(BaseSearchCV):
             score_params=joblib.hash(dict(routed_params.scorer.score)),
         )
         return Journal(
-            self.checkpoint, fingerprint(**parts), search=type(self).__name__
+            self.checkpoint,
+            fingerprint(**parts),
+            search=type(self).__name__,
+            check_out=is_fold_output,
         )
 
     def _recover_from_interrupt(self, run):
@@ -325,7 +341,11 @@ class _BaseTuneCV(BaseSearchCV):
                 "on every fold; nothing to select."
             )
         run.halt("interrupted")
-        run.report_finished()
+        run.decline()
+        try:
+            run.report_finished()
+        except KeyboardInterrupt:
+            pass  # again, from a callback: what is reported so far is kept
         resume = (
             f" Fit again with checkpoint={self.checkpoint!r} to resume."
             if self.checkpoint is not None
@@ -384,6 +404,16 @@ class _BaseTuneCV(BaseSearchCV):
         # Folds cancelled by early stopping neither failed nor count as fits.
         ran = record.ran_outputs(kept)
         _warn_or_raise_about_fit_failures(ran, self.error_score)
+        if not record.any_complete():
+            # A policy stops a candidate with a failed fold at once: when a
+            # fold fails for every candidate, all are stopped.
+            raise ValueError(
+                f"early_stopping stopped every candidate of {type(self).__name__} "
+                "before any was evaluated on every fold; nothing to select. A "
+                "candidate with a failed fold (see the FitFailedWarning) is "
+                "stopped at once: fix the failing fits, or pass "
+                "early_stopping=None."
+            )
         if callable(self.scoring):
             # In place, before format_inputs copies a candidate's first fold
             # into its cancelled ones: a failed first fold holds a bare float
@@ -393,13 +423,26 @@ class _BaseTuneCV(BaseSearchCV):
         stopped = np.array([record.status[c] == STOPPED for c in kept])
         if self.early_stopping is not None:
             more_results["stopped_early"] = stopped
-        with warnings.catch_warnings():
-            if stopped.any():
-                # NaN means are how stopped candidates rank last; not news.
-                warnings.filterwarnings(
-                    "ignore", message="One or more of the test scores are non-finite"
-                )
+        if not stopped.any():
             return self._format_results(params, record.n_splits, out, more_results)
+        with warnings.catch_warnings():
+            # NaN means are how stopped candidates rank last; not news.
+            warnings.filterwarnings(
+                "ignore",
+                message="One or more of the (test|train) scores are non-finite",
+            )
+            results = self._format_results(params, record.n_splits, out, more_results)
+        # scikit-learn's warning, for the candidates that were not stopped.
+        for key, column in results.items():
+            if key.startswith(("mean_test_", "mean_train_")):
+                means = np.asarray(column)[~stopped]
+                if not np.isfinite(means).all():
+                    _warn(
+                        f"One or more of the {key.split('_')[1]} scores are "
+                        f"non-finite: {means}",
+                        UserWarning,
+                    )
+        return results
 
     def _select_and_refit(
         self,
@@ -481,7 +524,9 @@ _TUNE_PARAMETERS_DOC = """
     early_stopping : StoppingPolicy, default=None
         Cancels the remaining folds of candidates that cannot win (fold
         racing): :class:`MedianStoppingPolicy`, :class:`BanditPolicy`,
-        :class:`TruncationSelectionPolicy` or :class:`PairedTestPolicy`. Folds
+        :class:`TruncationSelectionPolicy` or :class:`PairedTestPolicy`, or
+        any object with a ``should_stop(scores, finished, candidate)`` method
+        (:class:`StoppingPolicy` describes its arguments). Folds
         then run fold by fold across candidates; stopped candidates stay in
         ``cv_results_`` with NaN for their missing folds and means (their
         ``mean_fit_time`` counts the cancelled folds as taking no time), a

@@ -257,3 +257,32 @@ def test_verbose_announces_the_whole_budget_once(batch_size, capsys):
         line for line in capsys.readouterr().out.splitlines() if "Fitting" in line
     ]
     assert announced == ["Fitting 3 folds for each of 5 candidates, totalling 15 fits"]
+
+
+def test_a_candidate_stopped_after_one_fold_has_the_pooled_fold_noise():
+    # One fold has no spread of its own: told with no known noise, it was
+    # trusted more than a complete candidate's mean.
+    from sklearn_bayestune import MedianStoppingPolicy
+
+    search = BayesTuneCV(
+        SVC(),
+        SVC_SPACE_PLAIN,
+        n_iter=10,
+        cv=3,
+        batch_size=3,
+        random_state=0,
+        early_stopping=MedianStoppingPolicy(),
+    ).fit(*IRIS)
+    results = search.cv_results_
+    folds = np.array([results[f"split{k}_test_score"] for k in range(3)]).T
+    n_folds = np.isfinite(folds).sum(axis=1)
+    assert (n_folds == 1).any() and (n_folds == 3).any()
+    noise = search.optimizer_._noise
+    assert len(noise) == len(folds)
+    spread = [np.var(row[np.isfinite(row)], ddof=1) for row in folds[n_folds >= 2]]
+    for row, k, told in zip(folds, n_folds, noise):
+        if k == 1:
+            assert min(spread) <= told <= max(spread) and told > 0
+        else:
+            done = row[np.isfinite(row)]
+            assert told == pytest.approx(np.var(done, ddof=1) / k)

@@ -458,3 +458,38 @@ def test_stored_folds_outside_the_history_skip_stopped_candidates(tmp_path):
     _rewrite(path, lambda lines: [*lines, stored, {"resumed_at": len(lines) - 1}])
     _fit_again_changes_nothing(search, X, y, path, first)
     assert search().fit(X, y).cv_results_["stopped_early"][stopped]
+
+
+def _without_fit_error(lines):
+    *head, last = lines
+    return [
+        *head,
+        {**last, "out": {k: v for k, v in last["out"].items() if k != "fit_error"}},
+    ]
+
+
+def _string_score(lines):
+    *head, last = lines
+    return [*head, {**last, "out": {**last["out"], "test_scores": "0.9"}}]
+
+
+@pytest.mark.parametrize("damage", [_without_fit_error, _string_score])
+def test_an_edited_fold_result_is_refused_with_its_line(tmp_path, damage):
+    # It was read back and failed inside scikit-learn's formatting, with a
+    # KeyError or "could not convert string to float".
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    counted_search(path, batch_size=1).fit(X, y)
+    assert "split" in _lines(path)[-1]
+    n_lines = len(_lines(path))
+    _rewrite(path, damage)
+    with pytest.raises(
+        ValueError, match=f"Line {n_lines} of the checkpoint .* not a valid"
+    ):
+        counted_search(path, batch_size=1).fit(X, y)
+
+
+def test_an_empty_checkpoint_path_names_the_parameter():
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="'checkpoint' parameter .* empty string"):
+        counted_search("").fit(X, y)

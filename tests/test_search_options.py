@@ -11,7 +11,7 @@ import pytest
 from joblib import parallel_config
 from scipy.stats import loguniform
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.datasets import load_breast_cancer, load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
@@ -85,7 +85,6 @@ def test_early_stopping_cancels_folds_and_never_picks_a_stopped_candidate(kind, 
         # joblib takes pre_dispatch (4) + n_jobs (2) tasks before the policy
         # sees a score; BayesTuneCV's default step is 1 candidate x 3 folds.
         ("bayes", dict(), "batch_size=3 or more"),
-        ("bayes", dict(batch_size="async"), "batch_size=3 or more"),
         ("bayes", dict(batch_size=2), "batch_size=3 or more"),
         ("bayes", dict(batch_size=3, pre_dispatch="all"), "a backend that streams"),
         ("bayes", dict(batch_size=2, pre_dispatch=8), "batch_size=4 or more"),
@@ -94,6 +93,9 @@ def test_early_stopping_cancels_folds_and_never_picks_a_stopped_candidate(kind, 
         ("bayes", dict(batch_size=3), None),
         ("bayes", dict(batch_size=2, pre_dispatch="n_jobs"), None),
         ("bayes", dict(n_jobs=1), None),
+        # Asynchronous proposals hand tasks out without steps: later
+        # candidates' folds are always within reach.
+        ("bayes", dict(batch_size="async"), None),
         ("random", dict(n_iter=3), None),
     ],
 )
@@ -555,3 +557,114 @@ def test_max_time_before_any_candidate_finished_names_max_time():
     search = GridTuneCV(SlowSVC(), {"C": C_VALUES}, cv=5, max_time=0.01)
     with pytest.raises(ValueError, match=r"max_time=0\.01 seconds ran out"):
         search.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "policy, cv",
+    [(PairedTestPolicy(), 2), (MedianStoppingPolicy(delay_evaluation=3), 3)],
+)
+def test_warns_when_the_policy_judges_only_after_the_last_fold(policy, cv):
+    X, y = IRIS
+    search = GridTuneCV(SVC(), {"C": C_VALUES}, cv=cv, early_stopping=policy)
+    with pytest.warns(UserWarning, match=f"after {cv} or more of its {cv} folds"):
+        search.fit(X, y)
+    assert not search.cv_results_["stopped_early"].any()
+
+
+class FloorPolicy:
+    """A policy by duck typing: only should_stop."""
+
+    def should_stop(self, scores, finished, candidate):
+        done = scores[candidate, finished[candidate]]
+        return 0 < len(done) < scores.shape[1] and done.mean() < 0.5
+
+
+def test_early_stopping_takes_any_should_stop_object_but_not_a_class():
+    X, y = IRIS
+    search = GridTuneCV(SVC(), {"C": C_VALUES}, cv=3, early_stopping=FloorPolicy())
+    stopped = search.fit(X, y).cv_results_["stopped_early"]
+    assert stopped[0] and not stopped[-1]
+    search.set_params(early_stopping=MedianStoppingPolicy)
+    with pytest.raises(
+        TypeError, match=r"class MedianStoppingPolicy\. Call it: early_stopping=Median"
+    ):
+        search.fit(X, y)
+
+
+class FailsOnFold1SVC(SVC):
+    """Fails on the second of three folds, whatever its C."""
+
+    def fit(self, X, y, sample_weight=None):
+        if len(X) == 89:
+            raise ValueError("this fold fails")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_every_candidate_stopped_by_a_failing_fold_raises():
+    # A candidate with a failed fold is stopped at once; when the fold fails
+    # for all, a stopped candidate was the best and was refitted.
+    X, y = IRIS
+    i = np.arange(150)
+    cv = [(i[50:], i[:50]), (np.r_[i[:50], i[111:]], i[50:111]), (i[:100], i[100:])]
+    search = GridTuneCV(
+        FailsOnFold1SVC(),
+        {"C": [0.01, 1.0, 10.0]},
+        cv=cv,
+        early_stopping=MedianStoppingPolicy(),
+    )
+    with pytest.warns(FitFailedWarning):
+        with pytest.raises(ValueError, match="stopped every candidate"):
+            search.fit(X, y)
+
+
+def test_stopped_candidates_raise_no_train_score_warning():
+    X, y = IRIS
+    search = GridTuneCV(
+        SVC(),
+        {"C": C_VALUES},
+        cv=3,
+        return_train_score=True,
+        early_stopping=MedianStoppingPolicy(),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.fit(X, y)
+    stopped = search.cv_results_["stopped_early"]
+    assert stopped.any()
+    assert np.isnan(search.cv_results_["mean_train_score"][stopped]).all()
+
+
+def test_ctrl_c_again_from_a_callback_keeps_the_results():
+    # The interrupted search reports the candidates kept behind; a callback
+    # raising KeyboardInterrupt again must not lose them.
+    X, y = make_classification(n_samples=200, random_state=0)
+
+    def ctrl_c(result):
+        if result.best_params is not None:
+            raise KeyboardInterrupt
+
+    # Fold by fold: the candidates stopped behind the first are reported
+    # after the interruption, and the callback raises again.
+    search = GridTuneCV(
+        SVC(),
+        {"C": [1.0, 1e-3, 1e-2, 10.0]},
+        cv=3,
+        callbacks=[ctrl_c],
+        early_stopping=MedianStoppingPolicy(),
+    )
+    with pytest.warns(SearchInterruptedWarning):
+        search.fit(X, y)
+    assert search.stop_reason_ == "interrupted"
+    assert len(search.cv_results_["params"]) >= 1
+
+
+@pytest.mark.parametrize("kind", SEARCHERS)
+def test_a_stop_at_the_last_candidate_is_no_early_stop(kind):
+    X, y = IRIS
+    search = make_search(kind, cv=3, callbacks=[lambda result: result.index == 6])
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 7
+    assert not hasattr(search, "stop_reason_")
+    search.set_params(callbacks=[lambda result: result.index == 5]).fit(X, y)
+    assert len(search.cv_results_["params"]) == 6
+    assert search.stop_reason_ == "callback"
