@@ -68,32 +68,53 @@ class FoldResult:
     replayed: bool = False
 
 
+_OUT_KEYS = frozenset(
+    {"test_scores", "train_scores", "n_test_samples", "fit_time", "score_time"}
+    | {"fit_error"}
+)
+
+
 def _is_score(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # JSON gives back int, float or bool (a scorer may return a bool).
+    return isinstance(value, (int, float))
 
 
-def _is_scores(value) -> bool:
-    """One score, or a score per metric name."""
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_score(v) for k, v in value.items())
-    return _is_score(value)
+def fold_output_check(*, train_scores: bool, metrics=None):
+    """A check that ``out`` is what ``_fit_and_score`` returns for one fold here.
 
+    For folds read back from a checkpoint, which an edit may have broken.
 
-def is_fold_output(out) -> bool:
-    """Whether ``out`` has what ``_fit_and_score`` returns for one fold here.
-
-    Checks a fold read back from a checkpoint, which an edit may have broken.
+    Parameters
+    ----------
+    train_scores : bool
+        Whether the search returns train scores.
+    metrics : collection of str, default=None
+        The metric names of a multimetric scoring; empty for one metric;
+        None when a callable scoring decides (one score or a dict of them).
     """
-    return (
-        isinstance(out, dict)
-        and _is_scores(out.get("test_scores"))
-        and ("train_scores" not in out or _is_scores(out["train_scores"]))
-        and type(out.get("n_test_samples")) is int
-        and _is_score(out.get("fit_time"))
-        and _is_score(out.get("score_time"))
-        and "fit_error" in out
-        and (out["fit_error"] is None or isinstance(out["fit_error"], str))
-    )
+
+    def scores(value):
+        if isinstance(value, dict):
+            return (metrics is None or set(value) == set(metrics)) and all(
+                isinstance(k, str) and _is_score(v) for k, v in value.items()
+            )
+        return (metrics is None or not metrics) and _is_score(value)
+
+    def check(out) -> bool:
+        return (
+            isinstance(out, dict)
+            and set(out) <= _OUT_KEYS
+            and scores(out.get("test_scores"))
+            and ("train_scores" in out) == train_scores
+            and (not train_scores or scores(out["train_scores"]))
+            and type(out.get("n_test_samples")) is int
+            and _is_score(out.get("fit_time"))
+            and _is_score(out.get("score_time"))
+            and "fit_error" in out
+            and (out["fit_error"] is None or isinstance(out["fit_error"], str))
+        )
+
+    return check
 
 
 def _replay_task(task):

@@ -173,16 +173,18 @@ def _object_key(value) -> dict:
     reprs and numpy prints 8 digits of at most 1000 elements, so two different
     values can share one. ``joblib.hash`` sees the whole content and is stable
     across processes for equal objects. An object it cannot pickle (a
-    ``FunctionTransformer`` of a lambda) is keyed by its repr without memory
-    addresses and by :func:`describe`, which follows a function's code,
-    defaults and closure, so its fits are found again on resume.
+    ``FunctionTransformer`` of a lambda) is keyed by :func:`describe`, which
+    follows a function's code, defaults and closure. The repr is kept without
+    memory addresses (a function's ``<function f at 0x...>``), as the hash or
+    the description tells objects apart, so fits are found again on resume.
     """
+    shown = _ADDRESS.sub("", repr(value))
     try:
-        return {"repr": repr(value), "hash": joblib.hash(value)}
+        return {"repr": shown, "hash": joblib.hash(value)}
     except Exception:
         # Whatever pickling raises (PicklingError, TypeError, AttributeError
         # for local objects) means only that there is no hash.
-        return {"repr": _ADDRESS.sub("", repr(value)), "described": describe(value)}
+        return {"repr": shown, "described": describe(value)}
 
 
 def params_key(params: dict) -> str:
@@ -250,9 +252,12 @@ def describe(value, _seen=()) -> str:
     equal, and the rest by ``joblib.hash``. Functions that cannot be pickled
     (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
     ``functools.partial`` or as bound methods) are described by their code,
-    defaults and closure, not by the globals they read; instances of local
-    classes by their class and attributes; other unpicklable objects (a lock,
-    an executor) by ``repr`` without the memory address it may hold.
+    defaults and closure, not by the globals they read; other unpicklable
+    objects by their class (a local class with its methods) and attributes,
+    modules by name. An object whose state cannot be read (no ``__dict__``
+    or ``__slots__``, such as a lock) keeps the memory address its ``repr``
+    holds: it never matches another process's, and a resume is refused
+    rather than reuse fits of another object.
     """
     if isinstance(value, (dict, list, tuple)):
         if id(value) in _seen:  # a container that holds itself
@@ -299,15 +304,43 @@ def describe(value, _seen=()) -> str:
             f"{name}{_describe_code(value.__code__)}"
             f"{describe(defaults, (*_seen, id(value)))}"
         )
-    kind = f"{type(value).__module__}.{type(value).__qualname__}"
-    if "<locals>" in kind and id(value) not in _seen:
-        # An instance of a local class (why it cannot be pickled): its class
-        # and attributes. Not other objects: a module's would be the world.
-        try:
-            return kind + describe(vars(value), (*_seen, id(value)))
-        except Exception:
-            pass
-    return _ADDRESS.sub("", repr(value))
+    if isinstance(value, types.ModuleType):  # not its contents: the world
+        return f"module {value.__name__}"
+    if isinstance(value, type):
+        return _describe_class(value, _seen)
+    if id(value) in _seen:  # holds itself
+        return f"class {type(value).__module__}.{type(value).__qualname__}"
+    state = _state(value)
+    if state is None:
+        return repr(value)
+    seen = (*_seen, id(value))
+    try:
+        return _describe_class(type(value), seen) + describe(state, seen)
+    except RecursionError:
+        return repr(value)
+
+
+def _state(value) -> dict | None:
+    """An object's attributes, from ``__dict__`` and ``__slots__``; None if none."""
+    state = dict(getattr(value, "__dict__", None) or {})
+    for cls in type(value).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                state[name] = getattr(value, name)
+    has_state = hasattr(value, "__dict__") or any(
+        getattr(cls, "__slots__", None) for cls in type(value).__mro__
+    )
+    return state if has_state else None
+
+
+def _describe_class(cls, _seen) -> str:
+    """A class by name; a local class also by its methods, which may close
+    over values of the function that made it."""
+    name = f"class {cls.__module__}.{cls.__qualname__}"
+    if "<locals>" not in cls.__qualname__ or id(cls) in _seen:
+        return name
+    methods = {key: attr for key, attr in vars(cls).items() if callable(attr)}
+    return name + describe(methods, (*_seen, id(cls)))
 
 
 def _describe_code(code):

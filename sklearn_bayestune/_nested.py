@@ -277,20 +277,32 @@ def nested_cross_validate(
         inner_n_jobs = 1
     fit_params = _with_groups(search, dict(params or {}), groups)
 
-    folds = Parallel(n_jobs=n_outer)(
-        delayed(cross_validate)(
-            _fold_search(search, seed, inner_n_jobs),
-            X,
-            y,
-            cv=[split],
-            scoring=scoring,
-            params=fit_params,
-            return_estimator=True,
-            # An outer failure is a broken search, not a score.
-            error_score="raise",
+    try:
+        folds = Parallel(n_jobs=n_outer)(
+            delayed(cross_validate)(
+                _fold_search(search, seed, inner_n_jobs),
+                X,
+                y,
+                cv=[split],
+                scoring=scoring,
+                params=fit_params,
+                return_estimator=True,
+                # An outer failure is a broken search, not a score.
+                error_score="raise",
+            )
+            for split, seed in zip(splits, seeds)
         )
-        for split, seed in zip(splits, seeds)
-    )
+    except KeyError as exc:
+        # search.score with a callable refit, once a callable scoring has
+        # shown itself multimetric (which _check_arguments cannot know).
+        if (
+            scoring is None
+            and callable(search.refit)
+            and exc.args[:1]
+            and callable(exc.args[0])
+        ):
+            raise ValueError(_NEEDS_SCORING + " Pass scoring=.") from exc
+        raise
     return _collect(folds, seeds)
 
 
@@ -357,6 +369,13 @@ def _stability(values) -> ParamStability:
     return ParamStability("agreement", count / len(values), values[keys.index(mode)])
 
 
+_NEEDS_SCORING = (
+    "The 'scoring' parameter of nested_cross_validate is needed when the "
+    "search scores several metrics and its refit is a callable: search.score "
+    "cannot tell which metric to score the outer folds with."
+)
+
+
 def _check_arguments(search, scoring, n_jobs, random_state, params):
     if not isinstance(search, BaseSearchCV):
         raise TypeError(
@@ -381,10 +400,7 @@ def _check_arguments(search, scoring, n_jobs, random_state, params):
         # The outer folds would call search.score, which cannot tell which
         # metric a callable refit selects on (a KeyError after a whole fold).
         raise ValueError(
-            "The 'scoring' parameter of nested_cross_validate is needed when the "
-            "search scores several metrics and its refit is a callable: "
-            "search.score cannot tell which metric to score the outer folds "
-            "with. Pass scoring=, e.g. one of the search's metrics "
+            f"{_NEEDS_SCORING} Pass scoring=, e.g. one of the search's metrics "
             f"({', '.join(repr(name) for name in search.scoring)})."
         )
     if getattr(search, "checkpoint", None) is not None:

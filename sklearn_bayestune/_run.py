@@ -105,10 +105,7 @@ class _ResultsSoFar(Mapping):
     def _get(self):
         if self._results is None:
             kept = [c for c in self._record.kept() if c < self._n]
-            params, outputs, more = self._record.format_inputs(kept)
-            self._results = self._search._format_results(
-                params, self._record.n_splits, outputs, more
-            )
+            self._results = self._search._format_kept(self._record, kept)
         return self._results
 
     def __getitem__(self, key):
@@ -292,11 +289,11 @@ class SearchRun:
         if callable(is_due) and not any(is_due(k) for k in range(1, n_splits)):
             # It judges a candidate only once no fold is left to cancel.
             _warn(
-                f"early_stopping can stop no fold of this search: {self.policy!r} "
-                f"first judges a candidate after {n_splits} or more of its "
-                f"{n_splits} folds, when none is left to cancel. Use more folds, "
-                "or judge earlier (delay_evaluation, evaluation_interval, "
-                "min_folds).",
+                f"early_stopping can stop no fold of this search but those of a "
+                f"candidate with a failed fold: {self.policy!r} first judges a "
+                f"candidate after {n_splits} or more of its {n_splits} folds, "
+                "when none is left to cancel. Use more folds, or judge earlier "
+                "(delay_evaluation, evaluation_interval, min_folds).",
                 UserWarning,
             )
             return

@@ -44,7 +44,7 @@ from ._compat import (
     init_callback_context,
 )
 from ._dimensions import Dimension
-from ._evaluator import CrossValidationEvaluator, is_fold_output
+from ._evaluator import CrossValidationEvaluator, fold_output_check
 from ._journal import Journal, describe, fingerprint
 from ._progress import ProgressReporter
 from ._results import STOPPED, SearchRecord
@@ -273,6 +273,14 @@ class _BaseTuneCV(BaseSearchCV):
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
 
+    def _metric_names(self):
+        """The metrics a fold scores: names, () for one, None if a callable decides."""
+        if callable(self.scoring):
+            return None
+        if isinstance(self.scoring, (str, type(None))):
+            return ()
+        return list(self.scoring)
+
     def _check_early_stopping(self):
         policy = self.early_stopping
         if isinstance(policy, type):
@@ -329,7 +337,9 @@ class _BaseTuneCV(BaseSearchCV):
             self.checkpoint,
             fingerprint(**parts),
             search=type(self).__name__,
-            check_out=is_fold_output,
+            check_out=fold_output_check(
+                train_scores=self.return_train_score, metrics=self._metric_names()
+            ),
         )
 
     def _recover_from_interrupt(self, run):
@@ -419,6 +429,10 @@ class _BaseTuneCV(BaseSearchCV):
             # into its cancelled ones: a failed first fold holds a bare float
             # where a multimetric scoring's folds hold dicts.
             _insert_error_scores(ran, self.error_score)
+        return self._format_kept(record, kept)
+
+    def _format_kept(self, record, kept):
+        """``cv_results_`` of the ``kept`` candidates, stopped ones ranked last."""
         params, out, more_results = record.format_inputs(kept)
         stopped = np.array([record.status[c] == STOPPED for c in kept])
         if self.early_stopping is not None:
@@ -432,8 +446,12 @@ class _BaseTuneCV(BaseSearchCV):
                 message="One or more of the (test|train) scores are non-finite",
             )
             results = self._format_results(params, record.n_splits, out, more_results)
-        # scikit-learn's warning, for the candidates that were not stopped.
         for key, column in results.items():
+            if key.startswith("rank_test_"):
+                # After every candidate that was not stopped, those with a NaN
+                # mean too: scikit-learn ties them, and picks the first.
+                column[stopped] = (~stopped).sum() + 1
+            # scikit-learn's warning, for the candidates that were not stopped.
             if key.startswith(("mean_test_", "mean_train_")):
                 means = np.asarray(column)[~stopped]
                 if not np.isfinite(means).all():

@@ -473,7 +473,32 @@ def _string_score(lines):
     return [*head, {**last, "out": {**last["out"], "test_scores": "0.9"}}]
 
 
-@pytest.mark.parametrize("damage", [_without_fit_error, _string_score])
+def _extra_key(lines):
+    *head, last = lines
+    return [*head, {**last, "out": {**last["out"], "note": 1}}]
+
+
+def _train_scores_added(lines):
+    *head, last = lines
+    return [*head, {**last, "out": {**last["out"], "train_scores": 1.0}}]
+
+
+def _metric_renamed(lines):
+    *head, last = lines
+    score = last["out"]["test_scores"]
+    return [*head, {**last, "out": {**last["out"], "test_scores": {"acc": score}}}]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _without_fit_error,
+        _string_score,
+        _extra_key,
+        _train_scores_added,
+        _metric_renamed,
+    ],
+)
 def test_an_edited_fold_result_is_refused_with_its_line(tmp_path, damage):
     # It was read back and failed inside scikit-learn's formatting, with a
     # KeyError or "could not convert string to float".
@@ -493,3 +518,38 @@ def test_an_empty_checkpoint_path_names_the_parameter():
     X, y = load_iris(return_X_y=True)
     with pytest.raises(ValueError, match="'checkpoint' parameter .* empty string"):
         counted_search("").fit(X, y)
+
+
+def _at_least_90(estimator, X, y):
+    return bool((estimator.predict(X) == y).mean() >= 0.9)
+
+
+@pytest.mark.parametrize(
+    "scoring, return_train_score",
+    [(_at_least_90, False), (["accuracy", "f1_macro"], True), ("accuracy", True)],
+)
+def test_what_a_search_writes_it_resumes(tmp_path, scoring, return_train_score):
+    # Not refused as edited: a bool score (scikit-learn takes it), several
+    # metrics, train scores, a numeric error_score.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+
+    def search():
+        return GridTuneCV(
+            CountedSVC(),
+            {"C": [0.01, 1.0]},
+            cv=3,
+            scoring=scoring,
+            refit=not isinstance(scoring, list),
+            return_train_score=return_train_score,
+            error_score=-1,
+            checkpoint=path,
+        )
+
+    several = isinstance(scoring, list)
+    first = search().fit(X, y).cv_results_
+    CountedSVC.n_fits = 0
+    again = search().fit(X, y).cv_results_
+    assert CountedSVC.n_fits == (0 if several else 1)  # the refit only
+    key = "mean_test_accuracy" if several else "mean_test_score"
+    np.testing.assert_array_equal(again[key], first[key])

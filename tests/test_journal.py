@@ -4,6 +4,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -203,8 +204,6 @@ def test_params_key_unpicklable_object_is_described_without_its_address():
 
 
 _DESCRIBE_IN_A_NEW_PROCESS = """
-import threading
-from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from sklearn.preprocessing import FunctionTransformer
 from sklearn_bayestune._journal import describe, params_key
@@ -219,15 +218,21 @@ def local_node():
         def __init__(self):
             self.me = self
     return Node()
-print(describe([threading.Lock(), ThreadPoolExecutor(1), local_node()]))
+class Columns:
+    def __init__(self, cols):
+        self.cols, self.post = list(cols), lambda Z: Z
+print(describe([local_node(), Columns([0]), Columns([2, 3])]))
 print(params_key({"prep": FunctionTransformer(lambda Z: Z ** 2), "k": make(2)}))
+def double(Z):
+    return Z * 2
+print(params_key({"prep": FunctionTransformer(double)}))
 """
 
 
 def test_describe_is_the_same_in_every_process():
     # A checkpoint is resumed in a new process: lambdas (a FunctionTransformer
-    # in the pipeline), sets and unpicklable objects (a lock, an executor, a
-    # local object that holds itself) must be described without memory
+    # in the pipeline), sets and unpicklable objects (a local object that holds
+    # itself, an object holding a lambda) must be described without memory
     # addresses or hash-seeded order.
     outputs = [
         subprocess.run(
@@ -539,3 +544,43 @@ def test_close_is_idempotent_and_append_after_close_raises(tmp_path):
     journal.close()
     with pytest.raises(RuntimeError, match="do not append after close"):
         journal.append(0, 0, "{}", {})
+
+
+class _Columns:
+    """Unpicklable (it holds a lambda), with state that changes its results."""
+
+    def __init__(self, cols):
+        self.cols, self.post = list(cols), lambda Z: Z
+
+    def __call__(self, X):
+        return self.post(X[:, self.cols])
+
+
+class _Slotted:
+    __slots__ = ("k", "f")
+
+    def __init__(self, k):
+        self.k, self.f = k, lambda x: x
+
+
+def test_unpicklable_objects_are_told_apart_by_their_state():
+    # Described by their repr without its address, two such objects with
+    # different state matched, and a resume reused one's fits for the other.
+    assert describe(_Columns([0])) == describe(_Columns([0]))
+    assert describe(_Columns([0])) != describe(_Columns([2, 3]))
+    assert params_key({"f": _Columns([0])}) != params_key({"f": _Columns([2, 3])})
+    assert describe(_Slotted(1)) != describe(_Slotted(2))
+
+    # Local classes count their methods, which may close over values.
+    def make(k):
+        class Scale:
+            def __call__(self, x):
+                return x * k
+
+        return Scale()
+
+    assert describe(make(2)) != describe(make(3))
+    # State that cannot be read keeps the address: never matched, so a
+    # resume is refused rather than wrong.
+    lock = threading.Lock()
+    assert "0x" in describe(lock) and describe(lock) != describe(threading.Lock())

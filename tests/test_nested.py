@@ -230,6 +230,22 @@ def test_several_outer_metrics_and_a_callable_refit():
     assert "  inner best_score_        n/a" in summary
 
 
+def test_a_callable_multimetric_scoring_with_a_callable_refit_needs_scoring():
+    # Multimetric only once called: found after the first outer fold, and
+    # said as clearly as when the search's scoring is a list.
+    X, y = IRIS
+
+    def two_metrics(estimator, X, y):
+        accuracy = (estimator.predict(X) == y).mean()
+        return {"acc": accuracy, "err": 1 - accuracy}
+
+    search = GridTuneCV(
+        SVC(), {"C": [0.1, 1.0]}, cv=3, scoring=two_metrics, refit=lambda r: 0
+    )
+    with pytest.raises(ValueError, match="'scoring' parameter .* Pass scoring="):
+        nested_cross_validate(search, X, y, outer_cv=2)
+
+
 def test_param_stability_on_a_constructed_case():
     scaler = StandardScaler()
     best = [

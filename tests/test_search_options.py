@@ -668,3 +668,55 @@ def test_a_stop_at_the_last_candidate_is_no_early_stop(kind):
     search.set_params(callbacks=[lambda result: result.index == 5]).fit(X, y)
     assert len(search.cv_results_["params"]) == 6
     assert search.stop_reason_ == "callback"
+
+
+class FailsOnLastFoldSVC(SVC):
+    """Fails on the last of three folds, whatever its C."""
+
+    def fit(self, X, y, sample_weight=None):
+        if len(X) == 110:
+            raise ValueError("this fold fails")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_stopped_candidate_ranks_after_a_complete_one_with_a_nan_mean():
+    # scikit-learn ties every NaN mean and picks the first: a stopped one.
+    X, y = IRIS
+    p = np.random.RandomState(0).permutation(150)
+    cv = [(p[50:], p[:50]), (np.r_[p[:50], p[110:]], p[50:110]), (p[:110], p[110:])]
+    search = GridTuneCV(
+        FailsOnLastFoldSVC(),
+        {"C": [0.001, 0.01, 1.0, 10.0]},
+        cv=cv,
+        early_stopping=MedianStoppingPolicy(),
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    results = search.cv_results_
+    stopped = results["stopped_early"]
+    assert stopped.any() and not stopped.all()
+    assert np.isnan(results["mean_test_score"]).all()
+    assert (results["rank_test_score"][~stopped] == 1).all()
+    assert (results["rank_test_score"][stopped] == (~stopped).sum() + 1).all()
+    assert not stopped[search.best_index_]
+
+
+class TwoRoundsTuneCV(GridTuneCV):
+    """A custom search that reads the first round's results."""
+
+    def _run_search(self, evaluate_candidates):
+        results = evaluate_candidates([{"C": c} for c in C_VALUES])
+        best = results["params"][int(np.nanargmax(results["mean_test_score"]))]["C"]
+        evaluate_candidates([{"C": best * 2}, {"C": best / 2}])
+
+
+def test_results_returned_to_a_custom_search_rank_stopped_candidates_quietly():
+    X, y = IRIS
+    search = TwoRoundsTuneCV(
+        SVC(), {"C": [1.0]}, cv=3, early_stopping=MedianStoppingPolicy()
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.fit(X, y)
+    assert len(search.cv_results_["params"]) == len(C_VALUES) + 2
+    assert search.cv_results_["stopped_early"].any()
