@@ -66,8 +66,8 @@ import hashlib
 import json
 import math
 import os
-import re
 import types
+from collections import defaultdict
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -86,8 +86,6 @@ _TUPLE = "tuple"
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
-# The " at 0x7f..." of a default repr: the address changes with the process.
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _encode_float(value: float):
@@ -167,24 +165,18 @@ def _encode_param(value):
 
 
 def _object_key(value) -> dict:
-    """Key an object by its repr, plus a content hash when it can be pickled.
+    """Key an object by its type and a digest of :func:`describe`.
 
-    A repr alone can hide a difference: scikit-learn abbreviates long estimator
-    reprs and numpy prints 8 digits of at most 1000 elements, so two different
-    values can share one. ``joblib.hash`` sees the whole content and is stable
-    across processes for equal objects. An object it cannot pickle (a
-    ``FunctionTransformer`` of a lambda) is keyed by :func:`describe`, which
-    follows a function's code, defaults and closure. The repr is kept without
-    memory addresses (a function's ``<function f at 0x...>``), as the hash or
-    the description tells objects apart, so fits are found again on resume.
+    Not by its repr: scikit-learn abbreviates long estimator reprs, numpy
+    prints 8 digits of at most 1000 elements, a function's repr holds its
+    address and a set's its hash-seeded order. The description sees the
+    whole content, is the same in every process for the same object (a
+    lambda by its code, defaults and closure), and is digested so that a
+    large one does not fill every line of the journal.
     """
-    shown = _ADDRESS.sub("", repr(value))
-    try:
-        return {"repr": shown, "hash": joblib.hash(value)}
-    except Exception:
-        # Whatever pickling raises (PicklingError, TypeError, AttributeError
-        # for local objects) means only that there is no hash.
-        return {"repr": shown, "described": describe(value)}
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    digest = hashlib.sha256(describe(value).encode()).hexdigest()
+    return {"type": kind, "described": digest}
 
 
 def params_key(params: dict) -> str:
@@ -206,16 +198,13 @@ def params_key(params: dict) -> str:
         infinities, str, bool, None, and numpy scalars, converted to their
         Python equivalent) and lists and tuples of them, nested to any depth,
         are kept as values. Anything else (an estimator, a callable, a dict,
-        an array) becomes ``{"repr": repr(value), "hash": joblib.hash(value)}``,
-        or, when it cannot be pickled, ``{"repr": ..., "described": ...}``
-        with the repr's memory addresses left out and :func:`describe`'s
-        description.
+        an array, a set) becomes ``{"type": ..., "described": ...}``: its
+        type and the sha256 digest of :func:`describe`'s description.
 
     Notes
     -----
-    scikit-learn estimators have stable reprs and hashes, so a resumed search
-    recognises them, and lambdas by their code, defaults and closure (not by
-    the globals they read).
+    A resumed search recognises estimators by their parameters, and lambdas
+    by their code, defaults and closure (not by the globals they read).
 
     Examples
     --------
@@ -240,7 +229,7 @@ def params_key(params: dict) -> str:
     return json.dumps(encoded, sort_keys=True, allow_nan=False)
 
 
-def describe(value, _seen=()) -> str:
+def describe(value) -> str:
     """A description of a search argument that is the same in every process.
 
     Fingerprints must not change between the killed run and its resume, so
@@ -248,99 +237,134 @@ def describe(value, _seen=()) -> str:
     (a frozen scipy distribution pickles numpy's global random state, which
     differs from process to process): estimators and stopping policies by
     their class and ``get_params``, scipy distributions by name and
-    arguments, arrays by content hash, numpy scalars as the Python ones they
+    arguments, sets in sorted order, numpy scalars as the Python ones they
     equal, and the rest by ``joblib.hash``. Functions that cannot be pickled
     (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
     ``functools.partial`` or as bound methods) are described by their code,
     defaults and closure, not by the globals they read; other unpicklable
-    objects by their class (a local class with its methods) and attributes,
-    modules by name. An object whose state cannot be read (no ``__dict__``
-    or ``__slots__``, such as a lock) keeps the memory address its ``repr``
-    holds: it never matches another process's, and a resume is refused
-    rather than reuse fits of another object.
+    objects by their class (a local class with its attributes and methods,
+    which may close over values) and attributes, modules by name. An object
+    whose state cannot be read (no ``__dict__`` or ``__slots__``, such as a
+    lock) keeps the memory address its ``repr`` holds: it never matches
+    another process's, and a resume is refused rather than reuse fits of
+    another object. An object met again (shared, or holding itself) is
+    described by when it was first met, so the walk is linear in the graph.
     """
-    if isinstance(value, (dict, list, tuple)):
-        if id(value) in _seen:  # a container that holds itself
-            return type(value).__name__
-        seen = (*_seen, id(value))
+    try:
+        return _Describer()(value)
+    except RecursionError:  # nested too deep to walk: never matched
+        return repr(value)
+
+
+class _Describer:
+    """One walk of :func:`describe`, which numbers the objects it meets."""
+
+    def __init__(self):
+        self._numbers = {}
+        # Visited objects are kept alive, so that no temporary's id (a
+        # get_params dict) is reused for another object during the walk.
+        self._alive = []
+
+    def __call__(self, value) -> str:
+        if isinstance(value, np.generic):
+            value = value.item()  # random_state=np.int64(0) is random_state=0
+        if isinstance(value, _PLAIN_SCALARS):
+            return repr(value)
+        if id(value) in self._numbers:
+            return f"@{self._numbers[id(value)]}"
+        self._numbers[id(value)] = len(self._numbers)
+        self._alive.append(value)
+        return self._describe(value)
+
+    def _describe(self, value) -> str:
+        if isinstance(value, (dict, list, tuple)):
+            return self._container(value)
+        if isinstance(value, (set, frozenset)):  # joblib.hash of a frozenset
+            inner = ",".join(sorted(self(v) for v in value))  # follows the seed
+            return f"{type(value).__name__}[{inner}]"
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            return self._class(type(value)) + self(value.get_params(deep=False))
+        dist = getattr(value, "dist", None)
+        if dist is not None and hasattr(value, "args") and hasattr(value, "kwds"):
+            return f"{type(dist).__name__}{self([value.args, value.kwds])}"
+        try:
+            return joblib.hash(value)
+        except Exception:  # unpicklable
+            pass
+        if isinstance(value, functools.partial):
+            return f"partial{self([value.func, value.args, value.keywords])}"
+        if isinstance(value, types.MethodType):
+            return f"method{self([value.__self__, value.__func__])}"
+        if isinstance(value, types.FunctionType):
+            return self._function(value)
+        if isinstance(value, types.ModuleType):  # not its contents: the world
+            return f"module {value.__name__}"
+        if isinstance(value, type):
+            return self._class(value)
+        state = _state(value)
+        if state is None:
+            return repr(value)
+        return self._class(type(value)) + self(state)
+
+    def _container(self, value) -> str:
         if isinstance(value, dict):
             items = sorted(value.items(), key=lambda item: repr(item[0]))
-            pairs = (f"{describe(k, seen)}:{describe(v, seen)}" for k, v in items)
-            return "{" + ",".join(pairs) + "}"
-        inner = ",".join(describe(v, seen) for v in value)
-        return f"{type(value).__name__}[{inner}]"
-    if isinstance(value, frozenset):  # joblib.hash follows the hash seed
-        return f"frozenset[{','.join(sorted(describe(v, _seen) for v in value))}]"
-    if hasattr(value, "get_params") and not isinstance(value, type):
-        return type(value).__qualname__ + describe(value.get_params(deep=False), _seen)
-    dist = getattr(value, "dist", None)
-    if dist is not None and hasattr(value, "args") and hasattr(value, "kwds"):
-        return f"{type(dist).__name__}{describe([value.args, value.kwds], _seen)}"
-    if isinstance(value, np.generic):
-        value = value.item()  # random_state=np.int64(0) is random_state=0
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return repr(value)
-    try:
-        return joblib.hash(value)
-    except Exception:  # unpicklable
-        pass
-    if isinstance(value, functools.partial):
-        return f"partial{describe([value.func, value.args, value.keywords], _seen)}"
-    if isinstance(value, types.MethodType):
-        return f"method{describe([value.__self__, value.__func__], _seen)}"
-    if isinstance(value, types.FunctionType):
+            inner = "{" + ",".join(f"{self(k)}:{self(v)}" for k, v in items) + "}"
+        else:
+            inner = f"{type(value).__name__}[{','.join(self(v) for v in value)}]"
+        if type(value) in (dict, list, tuple):
+            return inner
+        # A subclass: its class, and what it holds besides its items.
+        extra = _state(value) or {}
+        if isinstance(value, defaultdict):
+            extra["default_factory"] = value.default_factory
+        return self._class(type(value)) + inner + (self(extra) if extra else "")
+
+    def _function(self, function) -> str:
         # Not repr: it holds the address, which changes with the process.
-        name = f"function {value.__module__}.{value.__qualname__}"
-        if id(value) in _seen:  # recursive, through its own closure
-            return name
         cells = []
-        for cell in value.__closure__ or ():
+        for cell in function.__closure__ or ():
             try:
                 cells.append(cell.cell_contents)
             except ValueError:  # a name assigned after the function
                 cells.append(None)
-        defaults = [value.__defaults__, value.__kwdefaults__, cells]
         return (
-            f"{name}{_describe_code(value.__code__)}"
-            f"{describe(defaults, (*_seen, id(value)))}"
+            f"function {function.__module__}.{function.__qualname__}"
+            f"{_describe_code(function.__code__)}"
+            f"{self([function.__defaults__, function.__kwdefaults__, cells])}"
         )
-    if isinstance(value, types.ModuleType):  # not its contents: the world
-        return f"module {value.__name__}"
-    if isinstance(value, type):
-        return _describe_class(value, _seen)
-    if id(value) in _seen:  # holds itself
-        return f"class {type(value).__module__}.{type(value).__qualname__}"
-    state = _state(value)
-    if state is None:
-        return repr(value)
-    seen = (*_seen, id(value))
-    try:
-        return _describe_class(type(value), seen) + describe(state, seen)
-    except RecursionError:
-        return repr(value)
+
+    def _class(self, cls) -> str:
+        """A class by name; a local class also by its attributes and methods."""
+        name = f"class {cls.__module__}.{cls.__qualname__}"
+        if "<locals>" not in cls.__qualname__:
+            return name
+        members = {}
+        for key, member in vars(cls).items():
+            if key in ("__dict__", "__weakref__"):
+                continue
+            if isinstance(member, property):
+                member = [member.fget, member.fset, member.fdel]
+            elif isinstance(member, (classmethod, staticmethod)):
+                member = member.__func__
+            members[key] = member
+        return name + self(members)
 
 
 def _state(value) -> dict | None:
     """An object's attributes, from ``__dict__`` and ``__slots__``; None if none."""
-    state = dict(getattr(value, "__dict__", None) or {})
-    for cls in type(value).__mro__:
-        for name in getattr(cls, "__slots__", ()):
-            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
-                state[name] = getattr(value, name)
     has_state = hasattr(value, "__dict__") or any(
         getattr(cls, "__slots__", None) for cls in type(value).__mro__
     )
-    return state if has_state else None
-
-
-def _describe_class(cls, _seen) -> str:
-    """A class by name; a local class also by its methods, which may close
-    over values of the function that made it."""
-    name = f"class {cls.__module__}.{cls.__qualname__}"
-    if "<locals>" not in cls.__qualname__ or id(cls) in _seen:
-        return name
-    methods = {key: attr for key, attr in vars(cls).items() if callable(attr)}
-    return name + describe(methods, (*_seen, id(cls)))
+    if not has_state:
+        return None
+    state = dict(getattr(value, "__dict__", None) or {})
+    for cls in type(value).__mro__:
+        slots = getattr(cls, "__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                state[name] = getattr(value, name)
+    return state
 
 
 def _describe_code(code):

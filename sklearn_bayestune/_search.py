@@ -424,15 +424,15 @@ class _BaseTuneCV(BaseSearchCV):
                 "stopped at once: fix the failing fits, or pass "
                 "early_stopping=None."
             )
-        if callable(self.scoring):
-            # In place, before format_inputs copies a candidate's first fold
-            # into its cancelled ones: a failed first fold holds a bare float
-            # where a multimetric scoring's folds hold dicts.
-            _insert_error_scores(ran, self.error_score)
         return self._format_kept(record, kept)
 
     def _format_kept(self, record, kept):
         """``cv_results_`` of the ``kept`` candidates, stopped ones ranked last."""
+        if callable(self.scoring):
+            # In place, before format_inputs copies a candidate's first fold
+            # into its cancelled ones: a failed first fold holds a bare float
+            # where a multimetric scoring's folds hold dicts.
+            _insert_error_scores(record.ran_outputs(kept), self.error_score)
         params, out, more_results = record.format_inputs(kept)
         stopped = np.array([record.status[c] == STOPPED for c in kept])
         if self.early_stopping is not None:
@@ -483,6 +483,20 @@ class _BaseTuneCV(BaseSearchCV):
                     self.best_index_
                 ]
             self.best_params_ = results["params"][self.best_index_]
+            stopped = results.get("stopped_early")
+            if (
+                callable(self.refit)
+                and stopped is not None
+                and stopped[self.best_index_]
+            ):
+                _warn(
+                    f"The refit callable chose candidate {self.best_index_}, which "
+                    "early_stopping stopped: its mean scores are NaN and it was "
+                    "not evaluated on every fold. NaN is the largest value to "
+                    "np.argmax; use np.nanargmax, or the rank_test_* columns, "
+                    "which rank stopped candidates last.",
+                    UserWarning,
+                )
 
         if not self.refit:
             return

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_breast_cancer, load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -720,3 +720,58 @@ def test_results_returned_to_a_custom_search_rank_stopped_candidates_quietly():
         search.fit(X, y)
     assert len(search.cv_results_["params"]) == len(C_VALUES) + 2
     assert search.cv_results_["stopped_early"].any()
+
+
+class FailsFirstFoldSVC(SVC):
+    """Fails on the first fold of KFold(3) over 148 samples (98 to train)."""
+
+    def fit(self, X, y, sample_weight=None):
+        if len(X) == 98 and self.C != 1.0:
+            raise ValueError("this fold fails")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def _two_metrics(estimator, X, y):
+    accuracy = float((estimator.predict(X) == y).mean())
+    return {"acc": accuracy, "err": 1.0 - accuracy}
+
+
+class ReadsFirstResults(GridTuneCV):
+    """A custom search that reads the results of its first call."""
+
+    def _run_search(self, evaluate_candidates):
+        self.first_acc_ = evaluate_candidates([{"C": 0.1}, {"C": 10.0}])[
+            "mean_test_acc"
+        ]
+        evaluate_candidates([{"C": 1.0}])
+
+
+def test_results_returned_to_a_custom_search_take_a_failed_first_fold():
+    # A callable multimetric scoring and a failed first fold: the fold's bare
+    # error score had to become a dict, as in the final results.
+    X, y = IRIS[0][:148], IRIS[1][:148]
+    search = ReadsFirstResults(
+        FailsFirstFoldSVC(),
+        {"C": [1.0]},
+        scoring=_two_metrics,
+        refit="acc",
+        cv=KFold(3, shuffle=True, random_state=0),
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    assert np.isnan(search.first_acc_).all()
+    assert search.best_params_ == {"C": 1.0}
+
+
+def test_a_callable_refit_that_picks_a_stopped_candidate_is_warned():
+    X, y = IRIS
+    search = GridTuneCV(
+        SVC(),
+        {"C": C_VALUES},
+        cv=3,
+        early_stopping=MedianStoppingPolicy(),
+        refit=lambda results: int(np.argmax(results["mean_test_score"])),
+    )
+    with pytest.warns(UserWarning, match="chose candidate 0, which early_stopping"):
+        search.fit(X, y)
+    assert search.cv_results_["stopped_early"][0]
