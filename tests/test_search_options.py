@@ -591,13 +591,16 @@ def test_early_stopping_takes_any_should_stop_object_but_not_a_class():
         search.fit(X, y)
 
 
-class FailsOnFold1SVC(SVC):
-    """Fails on the second of three folds, whatever its C."""
+def failing_svc(n_train, unless_C=None):
+    """An SVC that fails to fit on a training set of ``n_train`` samples."""
 
-    def fit(self, X, y, sample_weight=None):
-        if len(X) == 89:
-            raise ValueError("this fold fails")
-        return super().fit(X, y, sample_weight=sample_weight)
+    class FailingSVC(SVC):
+        def fit(self, X, y, sample_weight=None):
+            if len(X) == n_train and self.C != unless_C:
+                raise ValueError("this fold fails")
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    return FailingSVC
 
 
 def test_every_candidate_stopped_by_a_failing_fold_raises():
@@ -607,7 +610,7 @@ def test_every_candidate_stopped_by_a_failing_fold_raises():
     i = np.arange(150)
     cv = [(i[50:], i[:50]), (np.r_[i[:50], i[111:]], i[50:111]), (i[:100], i[100:])]
     search = GridTuneCV(
-        FailsOnFold1SVC(),
+        failing_svc(n_train=89)(),
         {"C": [0.01, 1.0, 10.0]},
         cv=cv,
         early_stopping=MedianStoppingPolicy(),
@@ -670,22 +673,13 @@ def test_a_stop_at_the_last_candidate_is_no_early_stop(kind):
     assert search.stop_reason_ == "callback"
 
 
-class FailsOnLastFoldSVC(SVC):
-    """Fails on the last of three folds, whatever its C."""
-
-    def fit(self, X, y, sample_weight=None):
-        if len(X) == 110:
-            raise ValueError("this fold fails")
-        return super().fit(X, y, sample_weight=sample_weight)
-
-
 def test_a_stopped_candidate_ranks_after_a_complete_one_with_a_nan_mean():
     # scikit-learn ties every NaN mean and picks the first: a stopped one.
     X, y = IRIS
     p = np.random.RandomState(0).permutation(150)
     cv = [(p[50:], p[:50]), (np.r_[p[:50], p[110:]], p[50:110]), (p[:110], p[110:])]
     search = GridTuneCV(
-        FailsOnLastFoldSVC(),
+        failing_svc(n_train=110)(),
         {"C": [0.001, 0.01, 1.0, 10.0]},
         cv=cv,
         early_stopping=MedianStoppingPolicy(),
@@ -722,15 +716,6 @@ def test_results_returned_to_a_custom_search_rank_stopped_candidates_quietly():
     assert search.cv_results_["stopped_early"].any()
 
 
-class FailsFirstFoldSVC(SVC):
-    """Fails on the first fold of KFold(3) over 148 samples (98 to train)."""
-
-    def fit(self, X, y, sample_weight=None):
-        if len(X) == 98 and self.C != 1.0:
-            raise ValueError("this fold fails")
-        return super().fit(X, y, sample_weight=sample_weight)
-
-
 def _two_metrics(estimator, X, y):
     accuracy = float((estimator.predict(X) == y).mean())
     return {"acc": accuracy, "err": 1.0 - accuracy}
@@ -751,7 +736,7 @@ def test_results_returned_to_a_custom_search_take_a_failed_first_fold():
     # error score had to become a dict, as in the final results.
     X, y = IRIS[0][:148], IRIS[1][:148]
     search = ReadsFirstResults(
-        FailsFirstFoldSVC(),
+        failing_svc(n_train=98, unless_C=1.0)(),
         {"C": [1.0]},
         scoring=_two_metrics,
         refit="acc",
