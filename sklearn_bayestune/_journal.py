@@ -67,12 +67,14 @@ import json
 import math
 import os
 import types
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import MappingView
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 import joblib
 import numpy as np
+from scipy import stats
 
 FORMAT = "sklearn-bayestune-checkpoint"
 VERSION = 2
@@ -232,28 +234,53 @@ def params_key(params: dict) -> str:
 def describe(value) -> str:
     """A description of a search argument that is the same in every process.
 
-    Fingerprints must not change between the killed run and its resume, so
-    objects are described by what defines them rather than hashed whole
-    (a frozen scipy distribution pickles numpy's global random state, which
-    differs from process to process): estimators and stopping policies by
-    their class and ``get_params``, scipy distributions by name and
-    arguments, sets in sorted order, numpy scalars as the Python ones they
-    equal, and the rest by ``joblib.hash``. Functions that cannot be pickled
-    (lambdas, local functions, e.g. in a ``FunctionTransformer``; also inside
-    ``functools.partial`` or as bound methods) are described by their code,
-    defaults and closure, not by the globals they read; other unpicklable
-    objects by their class (a local class with its attributes and methods,
-    which may close over values) and attributes, modules by name. An object
-    whose state cannot be read (no ``__dict__`` or ``__slots__``, such as a
-    lock) keeps the memory address its ``repr`` holds: it never matches
-    another process's, and a resume is refused rather than reuse fits of
-    another object. An object met again (shared, or holding itself) is
-    described by when it was first met, so the walk is linear in the graph.
+    Fingerprints and candidate keys must not change between the killed run
+    and its resume, and must tell apart objects that fit differently, so
+    objects are described by what defines them rather than hashed whole (a
+    scipy distribution pickles numpy's global random state, which differs
+    from process to process; a frozenset pickles in hash-seeded order):
+
+    - estimators and stopping policies by their class, ``get_params`` and
+      whatever else they hold (fitted attributes, ``set_output`` and
+      metadata-request settings, which ``clone`` keeps);
+    - scipy distributions by their class, constructor and arguments;
+    - sets in sorted order, numpy numbers as the Python ones they equal;
+    - functions that cannot be pickled (lambdas, local functions, also
+      inside ``functools.partial`` or as bound methods) by their code,
+      defaults and closure, not by the globals they read;
+    - other picklable values by ``joblib.hash``; other objects by their class
+      (a local class with its attributes and methods, which may close over
+      values) and attributes, modules by name.
+
+    An object met again (shared, or holding itself) is described by when it
+    was first met, so the walk is linear in the object graph. An object whose
+    state cannot be read (no ``__dict__`` or ``__slots__``, such as a lock),
+    or nested too deep to walk, is described by its identity in this
+    process: another process never matches it, so a resume there is refused
+    rather than reuse fits of another object.
     """
     try:
         return _Describer()(value)
-    except RecursionError:  # nested too deep to walk: never matched
-        return repr(value)
+    except RecursionError:
+        return _unmatchable(value)
+
+
+# Drawn once per process: an object described by its identity matches itself
+# in this process (a search fitted again after Ctrl-C) and nothing elsewhere.
+_PROCESS = os.urandom(8).hex()
+
+
+def _unmatchable(value) -> str:
+    return f"<{type(value).__qualname__} {id(value):#x} of process {_PROCESS}>"
+
+
+class _EmptyCell:
+    """Stands for a closure cell not yet assigned (not for None)."""
+
+
+_DISTRIBUTIONS = (stats.rv_continuous, stats.rv_discrete)
+# Class members that hold interpreter state, not behaviour.
+_SKIPPED_MEMBERS = frozenset({"__dict__", "__weakref__", "_abc_impl"})
 
 
 class _Describer:
@@ -266,9 +293,12 @@ class _Describer:
         self._alive = []
 
     def __call__(self, value) -> str:
-        if isinstance(value, np.generic):
+        if isinstance(value, (np.number, np.bool_)) and not isinstance(
+            value,
+            np.timedelta64,  # a number type to numpy, not a number
+        ):
             value = value.item()  # random_state=np.int64(0) is random_state=0
-        if isinstance(value, _PLAIN_SCALARS):
+        if type(value) in _PLAIN_SCALARS:
             return repr(value)
         if id(value) in self._numbers:
             return f"@{self._numbers[id(value)]}"
@@ -279,20 +309,30 @@ class _Describer:
     def _describe(self, value) -> str:
         if isinstance(value, (dict, list, tuple)):
             return self._container(value)
-        if isinstance(value, (set, frozenset)):  # joblib.hash of a frozenset
-            inner = ",".join(sorted(self(v) for v in value))  # follows the seed
+        if isinstance(value, (set, frozenset)):
+            # Each element on its own: numbers given in hash order would
+            # follow the seed, and merge unequal sets.
+            inner = ",".join(sorted(describe(v) for v in value))
             return f"{type(value).__name__}[{inner}]"
+        if isinstance(value, MappingView):  # a view's repr abbreviates arrays
+            return f"{type(value).__name__}{self(list(value))}"
+        if isinstance(value, types.MappingProxyType):
+            return f"mappingproxy{self(dict(value))}"
         if hasattr(value, "get_params") and not isinstance(value, type):
-            return self._class(type(value)) + self(value.get_params(deep=False))
+            params = value.get_params(deep=False)
+            held = {k: v for k, v in (_state(value) or {}).items() if k not in params}
+            return self._class(type(value)) + self(params) + self(held)
+        if isinstance(value, _DISTRIBUTIONS):  # not its random state
+            return self._class(type(value)) + self(value._updated_ctor_param())
         dist = getattr(value, "dist", None)
-        if dist is not None and hasattr(value, "args") and hasattr(value, "kwds"):
-            return f"{type(dist).__name__}{self([value.args, value.kwds])}"
+        if isinstance(dist, _DISTRIBUTIONS) and hasattr(value, "args"):
+            return f"frozen{self([dist, value.args, value.kwds])}"
+        if isinstance(value, functools.partial):
+            return f"partial{self([value.func, value.args, value.keywords])}"
         try:
             return joblib.hash(value)
         except Exception:  # unpicklable
             pass
-        if isinstance(value, functools.partial):
-            return f"partial{self([value.func, value.args, value.keywords])}"
         if isinstance(value, types.MethodType):
             return f"method{self([value.__self__, value.__func__])}"
         if isinstance(value, types.FunctionType):
@@ -303,12 +343,14 @@ class _Describer:
             return self._class(value)
         state = _state(value)
         if state is None:
-            return repr(value)
+            return _unmatchable(value)
         return self._class(type(value)) + self(state)
 
     def _container(self, value) -> str:
         if isinstance(value, dict):
-            items = sorted(value.items(), key=lambda item: repr(item[0]))
+            items = list(value.items())
+            if not isinstance(value, OrderedDict):  # its order is its equality
+                items.sort(key=lambda item: repr(item[0]))
             inner = "{" + ",".join(f"{self(k)}:{self(v)}" for k, v in items) + "}"
         else:
             inner = f"{type(value).__name__}[{','.join(self(v) for v in value)}]"
@@ -327,7 +369,7 @@ class _Describer:
             try:
                 cells.append(cell.cell_contents)
             except ValueError:  # a name assigned after the function
-                cells.append(None)
+                cells.append(_EmptyCell)
         return (
             f"function {function.__module__}.{function.__qualname__}"
             f"{_describe_code(function.__code__)}"
@@ -341,7 +383,7 @@ class _Describer:
             return name
         members = {}
         for key, member in vars(cls).items():
-            if key in ("__dict__", "__weakref__"):
+            if key in _SKIPPED_MEMBERS:
                 continue
             if isinstance(member, property):
                 member = [member.fget, member.fset, member.fdel]
@@ -362,18 +404,35 @@ def _state(value) -> dict | None:
     for cls in type(value).__mro__:
         slots = getattr(cls, "__slots__", ())
         for name in (slots,) if isinstance(slots, str) else slots:
-            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = f"_{cls.__name__.lstrip('_')}{name}"  # name-mangled
+            if hasattr(value, name):
                 state[name] = getattr(value, name)
     return state
 
 
 def _describe_code(code):
-    # co_code alone misses constants (a lambda's 2 versus 3) and names.
+    # co_code alone misses constants (a lambda's 2 versus 3), names and how
+    # arguments are taken (x, y against x, *y).
     consts = [
         _describe_code(c) if isinstance(c, types.CodeType) else describe(c)
         for c in code.co_consts
     ]
-    parts = [code.co_code.hex(), *consts, *code.co_names, *code.co_varnames]
+    signature = (
+        code.co_argcount,
+        code.co_posonlyargcount,
+        code.co_kwonlyargcount,
+        code.co_flags,
+    )
+    parts = [
+        code.co_code.hex(),
+        repr(signature),
+        *consts,
+        *code.co_names,
+        *code.co_varnames,
+    ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

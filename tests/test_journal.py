@@ -6,11 +6,15 @@ import re
 import subprocess
 import sys
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.base import BaseEstimator
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from sklearn_bayestune._journal import (
@@ -225,6 +229,21 @@ def double(Z):
     return Z * 2
 print(params_key({"prep": FunctionTransformer(double)}))
 print(params_key({"kw": {"cols": {"sepal", "petal", "width"}}, "f": frozenset("abcd")}))
+from functools import partial
+from operator import contains
+from scipy import stats
+from sklearn.svm import SVC
+def local_svc():
+    class MySVC(SVC):
+        pass
+    return MySVC(C=2.0)
+shared = frozenset({"z"})
+print(describe([
+    local_svc(),
+    {("a", shared), ("b", shared), ("c", shared)},
+    partial(contains, frozenset({"age", "income", "height", "weight"})),
+    stats.rv_discrete(values=([1, 3, 5], [0.2, 0.3, 0.5])),
+]))
 """
 
 
@@ -579,10 +598,10 @@ def test_unpicklable_objects_are_told_apart_by_their_state():
         return Scale()
 
     assert describe(make(2)) != describe(make(3))
-    # State that cannot be read keeps the address: never matched, so a
-    # resume is refused rather than wrong.
+    # State that cannot be read: the object's identity in this process, so a
+    # resume elsewhere is refused rather than wrong.
     lock = threading.Lock()
-    assert "0x" in describe(lock) and describe(lock) != describe(threading.Lock())
+    assert describe(lock) == describe(lock) != describe(threading.Lock())
 
 
 def test_what_a_local_class_holds_besides_its_methods_counts():
@@ -641,3 +660,76 @@ def test_a_shared_object_graph_is_described_once_per_object():
     assert len(before) < 20 * len(describe(_Member(0)))
     members[1].i = -1  # a peer's state still counts
     assert describe(members[0]) != before
+
+
+def test_an_estimator_counts_what_clone_keeps_besides_its_parameters():
+    # get_params alone: a fitted estimator (a FrozenEstimator's) or one set
+    # to another output matched a plain one, and its fits were reused.
+    X, y = load_iris(return_X_y=True)
+    plain = LogisticRegression(max_iter=500)
+    fitted = LogisticRegression(max_iter=500).fit(X, y)
+    refitted = LogisticRegression(max_iter=500).fit(X, y[::-1])
+    configured = StandardScaler().set_output(transform="default")
+    estimators = (plain, fitted, refitted, configured, StandardScaler())
+    keys = [params_key({"p": e}) for e in estimators]
+    assert len(set(keys)) == 5
+
+
+def test_descriptions_that_collided():
+    def above(k):
+        class Above:
+            __slots__ = ()
+
+            def __call__(self, x):
+                return x > k
+
+            def __repr__(self):
+                return "Above()"
+
+        return Above()
+
+    def reads_later(assign):
+        if assign:
+            x = None
+        return lambda: x
+
+    class Private:
+        __slots__ = ("__v", "g")
+
+        def __init__(self, v):
+            self.__v, self.g = v, lambda: 0
+
+    class Text(str):
+        pass
+
+    a = np.zeros(5000)
+    b = a.copy()
+    b[2500] = 1
+    P, Q = (2,), (8,)
+    pairs = [
+        (above(1), above(2)),
+        ({"w": a}.values(), {"w": b}.values()),
+        (lambda x, y: y, lambda x, *y: y),
+        (lambda x, y: y, lambda x, *, y: y),
+        (reads_later(False), reads_later(True)),
+        (Private(1), Private(2)),
+        ({"k": Text("x")}, {"k": "x"}),
+        ({"k": np.timedelta64(5, "ns")}, {"k": 5}),
+        (OrderedDict([("a", 1), ("b", 2)]), OrderedDict([("b", 2), ("a", 1)])),
+        ({(Q,), (P,), (P, Q)}, {(P,), (Q,), (Q, P)}),
+        (
+            stats.rv_discrete(values=([1, 3], [0.5, 0.5])),
+            stats.rv_discrete(values=([1, 5], [0.5, 0.5])),
+        ),
+        (
+            stats.rv_histogram(np.histogram([1, 2, 2, 3], bins=3))(),
+            stats.rv_histogram(np.histogram([1, 1, 2, 3], bins=3))(),
+        ),
+    ]
+    for first, second in pairs:
+        assert describe(first) != describe(second), (first, second)
+    # Too deep to walk: described, by identity, not raised.
+    deep = [1]
+    for _ in range(5000):
+        deep = [deep]
+    assert describe(deep) == describe(deep)
