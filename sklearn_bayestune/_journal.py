@@ -75,6 +75,7 @@ from typing import NamedTuple
 import joblib
 import numpy as np
 from scipy import stats
+from sklearn.base import clone
 
 FORMAT = "sklearn-bayestune-checkpoint"
 VERSION = 2
@@ -270,8 +271,23 @@ def describe(value) -> str:
 _PROCESS = os.urandom(8).hex()
 
 
+# Objects described by identity, kept alive so that no other object takes
+# their address, and their description, later in this process.
+_IDENTIFIED: list = []
+
+
 def _unmatchable(value) -> str:
+    _IDENTIFIED.append(value)
     return f"<{type(value).__qualname__} {id(value):#x} of process {_PROCESS}>"
+
+
+def _is_script_code(value) -> bool:
+    """Whether a function or class comes from the script or notebook run.
+
+    joblib pickles it by name, so an edit to its code between the killed run
+    and the resume would go unseen.
+    """
+    return getattr(value, "__module__", None) == "__main__"
 
 
 class _EmptyCell:
@@ -288,6 +304,9 @@ class _Describer:
 
     def __init__(self):
         self._numbers = {}
+        # Inside an estimator's clone: its parameters are as the search uses
+        # them (a FrozenEstimator's fitted estimator is not cloned again).
+        self._in_clone = False
         # Visited objects are kept alive, so that no temporary's id (a
         # get_params dict) is reused for another object during the walk.
         self._alive = []
@@ -319,9 +338,7 @@ class _Describer:
         if isinstance(value, types.MappingProxyType):
             return f"mappingproxy{self(dict(value))}"
         if hasattr(value, "get_params") and not isinstance(value, type):
-            params = value.get_params(deep=False)
-            held = {k: v for k, v in (_state(value) or {}).items() if k not in params}
-            return self._class(type(value)) + self(params) + self(held)
+            return self._estimator(value)
         if isinstance(value, _DISTRIBUTIONS):  # not its random state
             return self._class(type(value)) + self(value._updated_ctor_param())
         dist = getattr(value, "dist", None)
@@ -329,10 +346,11 @@ class _Describer:
             return f"frozen{self([dist, value.args, value.kwds])}"
         if isinstance(value, functools.partial):
             return f"partial{self([value.func, value.args, value.keywords])}"
-        try:
-            return joblib.hash(value)
-        except Exception:  # unpicklable
-            pass
+        if not (_is_script_code(value) or _is_script_code(type(value))):
+            try:
+                return joblib.hash(value)
+            except Exception:  # unpicklable
+                pass
         if isinstance(value, types.MethodType):
             return f"method{self([value.__self__, value.__func__])}"
         if isinstance(value, types.FunctionType):
@@ -376,10 +394,32 @@ class _Describer:
             f"{self([function.__defaults__, function.__kwdefaults__, cells])}"
         )
 
+    def _estimator(self, estimator) -> str:
+        """What the search fits: the estimator's clone, by class, parameters
+        and what else the clone holds (set_output and metadata-request
+        settings; a FrozenEstimator is its own clone, fitted)."""
+        if not self._in_clone:
+            try:
+                estimator = clone(estimator)
+            except Exception:  # not an estimator scikit-learn can clone
+                pass
+            self._alive.append(estimator)
+        params = estimator.get_params(deep=False)
+        held = {k: v for k, v in (_state(estimator) or {}).items() if k not in params}
+        # An attribute holding another's id() is a cache key, not state (a
+        # text vectorizer's _stop_words_id), and differs in every process.
+        ids = {id(v) for v in (*params.values(), *held.values())}
+        held = {k: v for k, v in held.items() if not (type(v) is int and v in ids)}
+        outer, self._in_clone = self._in_clone, True
+        try:
+            return self._class(type(estimator)) + self(params) + self(held)
+        finally:
+            self._in_clone = outer
+
     def _class(self, cls) -> str:
-        """A class by name; a local class also by its attributes and methods."""
+        """A class by name; a local or script class also by its members."""
         name = f"class {cls.__module__}.{cls.__qualname__}"
-        if "<locals>" not in cls.__qualname__:
+        if "<locals>" not in cls.__qualname__ and not _is_script_code(cls):
             return name
         members = {}
         for key, member in vars(cls).items():
@@ -395,8 +435,9 @@ class _Describer:
 
 def _state(value) -> dict | None:
     """An object's attributes, from ``__dict__`` and ``__slots__``; None if none."""
+    # Empty __slots__ declare an object without state, not one unreadable.
     has_state = hasattr(value, "__dict__") or any(
-        getattr(cls, "__slots__", None) for cls in type(value).__mro__
+        "__slots__" in vars(cls) for cls in type(value).__mro__
     )
     if not has_state:
         return None

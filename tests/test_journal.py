@@ -1,4 +1,5 @@
 import functools
+import gc
 import json
 import math
 import os
@@ -13,6 +14,7 @@ import pytest
 from scipy import stats
 from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -233,6 +235,21 @@ from functools import partial
 from operator import contains
 from scipy import stats
 from sklearn.svm import SVC
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+class Frozen(BaseEstimator):
+    def __init__(self, estimator):
+        self.estimator = estimator
+    def __sklearn_clone__(self):
+        return self
+def above(k):
+    class Above:
+        __slots__ = ()
+        def __call__(self, x):
+            return x > k
+    return Above()
+def edited_in_the_script(X):
+    return X + 1
 def local_svc():
     class MySVC(SVC):
         pass
@@ -243,6 +260,9 @@ print(describe([
     {("a", shared), ("b", shared), ("c", shared)},
     partial(contains, frozenset({"age", "income", "height", "weight"})),
     stats.rv_discrete(values=([1, 3, 5], [0.2, 0.3, 0.5])),
+    edited_in_the_script,
+    Frozen(TfidfVectorizer().fit(["a rose is a rose", "a daisy"])),
+    above(1),
 ]))
 """
 
@@ -662,17 +682,38 @@ def test_a_shared_object_graph_is_described_once_per_object():
     assert describe(members[0]) != before
 
 
-def test_an_estimator_counts_what_clone_keeps_besides_its_parameters():
-    # get_params alone: a fitted estimator (a FrozenEstimator's) or one set
-    # to another output matched a plain one, and its fits were reused.
+class _Frozen(BaseEstimator):
+    """Its own clone, fitted estimator included, as FrozenEstimator is."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def __sklearn_clone__(self):
+        return self
+
+
+def test_an_estimator_is_described_as_the_clone_the_search_fits():
+    # get_params alone: a frozen fitted estimator matched another and a
+    # resume reused its fits. Its full state: an estimator fitted once before
+    # the search (whose clone is unfitted) refused the resume.
     X, y = load_iris(return_X_y=True)
     plain = LogisticRegression(max_iter=500)
     fitted = LogisticRegression(max_iter=500).fit(X, y)
-    refitted = LogisticRegression(max_iter=500).fit(X, y[::-1])
+    assert params_key({"p": plain}) == params_key({"p": fitted})
+    frozen = [_Frozen(LogisticRegression(max_iter=500).fit(X, t)) for t in (y, y[::-1])]
     configured = StandardScaler().set_output(transform="default")
-    estimators = (plain, fitted, refitted, configured, StandardScaler())
-    keys = [params_key({"p": e}) for e in estimators]
-    assert len(set(keys)) == 5
+    keys = {
+        params_key({"p": e}) for e in (plain, *frozen, configured, StandardScaler())
+    }
+    assert len(keys) == 5
+    # A cache keyed by id() is no state (TfidfVectorizer's _stop_words_id).
+    docs = ["a rose is a rose", "a daisy"]
+    used = TfidfVectorizer()
+    used.build_analyzer()(docs[0])
+    assert describe(used) == describe(TfidfVectorizer())
+    assert describe(_Frozen(TfidfVectorizer().fit(docs))) == describe(
+        _Frozen(TfidfVectorizer().fit(docs))
+    )
 
 
 def test_descriptions_that_collided():
@@ -733,3 +774,22 @@ def test_descriptions_that_collided():
     for _ in range(5000):
         deep = [deep]
     assert describe(deep) == describe(deep)
+
+
+def test_code_of_the_script_counts_and_identities_are_not_reused():
+    # joblib pickles a script's function by name: editing it between the
+    # killed run and the resume reused the old code's fits.
+    def described(body):
+        code = f"def features(X):\n    {body}\n"
+        code += "from sklearn_bayestune._journal import describe\n"
+        code += "print(describe(features))"
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert described("return X") != described("return X[:, :1]")
+    # An object described by its identity keeps it: no later object in this
+    # process takes its address and its description.
+    first = describe(threading.Lock())
+    gc.collect()
+    assert all(describe(threading.Lock()) != first for _ in range(100))
