@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from numbers import Integral
 
@@ -343,7 +344,8 @@ feature_names_in_
         search_ctx.call_on_fit_task_end(estimator=self)
 
     def _tell(self, optimizer, record, candidates):
-        fold_var = _pooled_fold_variance(record)
+        # Only a candidate stopped after one fold needs it: not every tell.
+        fold_var = functools.cache(lambda: _pooled_fold_variance(record))
         values, noises = zip(
             *(self._observation(record, c, fold_var) for c in candidates)
         )
@@ -358,7 +360,7 @@ feature_names_in_
         from it; it is never a score). A candidate stopped early gives the
         mean of its finished folds with the variance that mean has, so the
         surrogate trusts a one- or two-fold estimate less than a full one; a
-        single fold, which has no spread of its own, gets ``fold_var``, the
+        single fold, which has no spread of its own, gets ``fold_var()``, the
         per-fold variance pooled over the other candidates (NaN before any has
         two folds: only the learned noise applies).
         """
@@ -368,7 +370,7 @@ feature_names_in_
         if self.noise == "learned":
             return float(scores.mean()), math.nan
         if len(scores) < 2:
-            return float(scores.mean()), fold_var
+            return float(scores.mean()), fold_var()
         return float(scores.mean()), float(scores.var(ddof=1) / len(scores))
 
 
