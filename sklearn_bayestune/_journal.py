@@ -61,6 +61,7 @@ the file stays valid JSON lines.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -261,7 +262,7 @@ def describe(value) -> str:
     rather than reuse fits of another object.
     """
     try:
-        return _Describer()(value)
+        return _Describer(in_clone=False)(value)
     except RecursionError:
         return _unmatchable(value)
 
@@ -287,7 +288,10 @@ def _is_script_code(value) -> bool:
     joblib pickles it by name, so an edit to its code between the killed run
     and the resume would go unseen.
     """
-    return getattr(value, "__module__", None) == "__main__"
+    # Not an instance, whose __module__ is its class's.
+    return isinstance(value, (types.FunctionType, type)) and (
+        value.__module__ == "__main__"
+    )
 
 
 class _EmptyCell:
@@ -295,18 +299,21 @@ class _EmptyCell:
 
 
 _DISTRIBUTIONS = (stats.rv_continuous, stats.rv_discrete)
-# Class members that hold interpreter state, not behaviour.
-_SKIPPED_MEMBERS = frozenset({"__dict__", "__weakref__", "_abc_impl"})
+# Class members that hold interpreter state, not behaviour (copyreg caches
+# __slotnames__ on a class at its first pickle or deepcopy).
+_SKIPPED_MEMBERS = frozenset({"__dict__", "__weakref__", "_abc_impl", "__slotnames__"})
 
 
 class _Describer:
     """One walk of :func:`describe`, which numbers the objects it meets."""
 
-    def __init__(self):
+    def __init__(self, *, in_clone):
         self._numbers = {}
-        # Inside an estimator's clone: its parameters are as the search uses
-        # them (a FrozenEstimator's fitted estimator is not cloned again).
-        self._in_clone = False
+        # Where scikit-learn's clone no longer reaches: inside an estimator
+        # (cloned once, at the top: a FrozenEstimator's fitted estimator is
+        # not cloned again), a function, a partial or an object's state. Only
+        # the search's arguments and containers of them are cloned.
+        self._in_clone = in_clone
         # Visited objects are kept alive, so that no temporary's id (a
         # get_params dict) is reused for another object during the walk.
         self._alive = []
@@ -331,14 +338,27 @@ class _Describer:
         if isinstance(value, (set, frozenset)):
             # Each element on its own: numbers given in hash order would
             # follow the seed, and merge unequal sets.
-            inner = ",".join(sorted(describe(v) for v in value))
-            return f"{type(value).__name__}[{inner}]"
+            each = (_Describer(in_clone=self._in_clone)(v) for v in value)
+            return f"{type(value).__name__}[{','.join(sorted(each))}]"
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            return self._estimator(value)
+        with self._beyond_clone():
+            return self._inner(value)
+
+    @contextlib.contextmanager
+    def _beyond_clone(self):
+        outer, self._in_clone = self._in_clone, True
+        try:
+            yield
+        finally:
+            self._in_clone = outer
+
+    def _inner(self, value) -> str:
+        """An object that is neither a container nor an estimator."""
         if isinstance(value, MappingView):  # a view's repr abbreviates arrays
             return f"{type(value).__name__}{self(list(value))}"
         if isinstance(value, types.MappingProxyType):
             return f"mappingproxy{self(dict(value))}"
-        if hasattr(value, "get_params") and not isinstance(value, type):
-            return self._estimator(value)
         if isinstance(value, _DISTRIBUTIONS):  # not its random state
             return self._class(type(value)) + self(value._updated_ctor_param())
         dist = getattr(value, "dist", None)
@@ -346,11 +366,16 @@ class _Describer:
             return f"frozen{self([dist, value.args, value.kwds])}"
         if isinstance(value, functools.partial):
             return f"partial{self([value.func, value.args, value.keywords])}"
-        if not (_is_script_code(value) or _is_script_code(type(value))):
-            try:
-                return joblib.hash(value)
-            except Exception:  # unpicklable
-                pass
+        try:
+            hashed = joblib.hash(value)
+        except Exception:  # unpicklable
+            hashed = None
+        if hashed is not None and not _is_script_code(value):
+            if not _is_script_code(type(value)):
+                return hashed
+            # Pickled by reference, the class's code would go unseen; its
+            # value (an int subclass's) is in the hash.
+            return self._class(type(value)) + hashed
         if isinstance(value, types.MethodType):
             return f"method{self([value.__self__, value.__func__])}"
         if isinstance(value, types.FunctionType):
@@ -365,6 +390,13 @@ class _Describer:
         return self._class(type(value)) + self(state)
 
     def _container(self, value) -> str:
+        if type(value) not in (dict, list, tuple):
+            # scikit-learn's clone deep-copies a subclass (an OrderedDict).
+            with self._beyond_clone():
+                return self._items(value)
+        return self._items(value)
+
+    def _items(self, value) -> str:
         if isinstance(value, dict):
             items = list(value.items())
             if not isinstance(value, OrderedDict):  # its order is its equality
@@ -410,11 +442,8 @@ class _Describer:
         # text vectorizer's _stop_words_id), and differs in every process.
         ids = {id(v) for v in (*params.values(), *held.values())}
         held = {k: v for k, v in held.items() if not (type(v) is int and v in ids)}
-        outer, self._in_clone = self._in_clone, True
-        try:
+        with self._beyond_clone():
             return self._class(type(estimator)) + self(params) + self(held)
-        finally:
-            self._in_clone = outer
 
     def _class(self, cls) -> str:
         """A class by name; a local or script class also by its members."""

@@ -1,3 +1,4 @@
+import copy
 import functools
 import gc
 import json
@@ -788,8 +789,46 @@ def test_code_of_the_script_counts_and_identities_are_not_reused():
         ).stdout
 
     assert described("return X") != described("return X[:, :1]")
+    # Its classes' instances count their value too (an int subclass's).
+    code = "class Level(int):\n    pass\n"
+    code += "from sklearn_bayestune._journal import params_key\n"
+    code += "print(params_key({'p': Level(1)}) == params_key({'p': Level(100)}))"
+    same = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert same.strip() == "False"
     # An object described by its identity keeps it: no later object in this
     # process takes its address and its description.
     first = describe(threading.Lock())
     gc.collect()
     assert all(describe(threading.Lock()) != first for _ in range(100))
+
+
+def test_what_clone_does_not_reach_keeps_its_fitted_state():
+    # Cloned wherever met, an estimator held by a partial or a closure lost
+    # its fitted state: two differently fitted models matched, and a resume
+    # reused one's fits for the other. scikit-learn only deep-copies these.
+    X, y = load_iris(return_X_y=True)
+    a = LogisticRegression(max_iter=500).fit(X, y)
+    b = LogisticRegression(max_iter=500).fit(X, y[::-1])
+    assert describe(functools.partial(max, a)) != describe(functools.partial(max, b))
+    assert describe(lambda: a) != describe(lambda: b)
+    assert describe(OrderedDict(m=a)) != describe(OrderedDict(m=b))
+    assert describe({"m": [a]}) == describe({"m": [b]})  # cloned, as in a search
+
+
+def test_a_class_reads_the_same_after_its_first_copy():
+    # copyreg caches __slotnames__ on a class at its first deepcopy: a
+    # search fitted again in the same session was refused.
+    def make():
+        class Clip:
+            def __init__(self, hi):
+                self.hi = hi
+
+        return Clip(2.0)
+
+    clip = make()
+    before = describe(type(clip))
+    copy.deepcopy(clip)
+    assert "__slotnames__" in vars(type(clip))
+    assert describe(type(clip)) == before
