@@ -299,6 +299,9 @@ class _EmptyCell:
 
 
 _DISTRIBUTIONS = (stats.rv_continuous, stats.rv_discrete)
+# Estimator state that watches a fit without changing it: scikit-learn's
+# estimator callbacks (set_callbacks), which also hold process handles.
+_OBSERVERS = frozenset({"_skl_callbacks"})
 # Class members that hold interpreter state, not behaviour (copyreg caches
 # __slotnames__ on a class at its first pickle or deepcopy).
 _SKIPPED_MEMBERS = frozenset({"__dict__", "__weakref__", "_abc_impl", "__slotnames__"})
@@ -326,9 +329,12 @@ class _Describer:
             value = value.item()  # random_state=np.int64(0) is random_state=0
         if type(value) in _PLAIN_SCALARS:
             return repr(value)
-        if id(value) in self._numbers:
-            return f"@{self._numbers[id(value)]}"
-        self._numbers[id(value)] = len(self._numbers)
+        # An estimator met as its clone and again beyond clone's reach is
+        # two things to describe.
+        key = (id(value), self._in_clone)
+        if key in self._numbers:
+            return f"@{self._numbers[key]}"
+        self._numbers[key] = len(self._numbers)
         self._alive.append(value)
         return self._describe(value)
 
@@ -437,7 +443,11 @@ class _Describer:
                 pass
             self._alive.append(estimator)
         params = estimator.get_params(deep=False)
-        held = {k: v for k, v in (_state(estimator) or {}).items() if k not in params}
+        held = {
+            k: v
+            for k, v in (_state(estimator) or {}).items()
+            if k not in params and k not in _OBSERVERS
+        }
         # An attribute holding another's id() is a cache key, not state (a
         # text vectorizer's _stop_words_id), and differs in every process.
         ids = {id(v) for v in (*params.values(), *held.values())}
@@ -446,19 +456,24 @@ class _Describer:
             return self._class(type(estimator)) + self(params) + self(held)
 
     def _class(self, cls) -> str:
-        """A class by name; a local or script class also by its members."""
+        """A class by name; a local or script class also by its members and
+        those of its local or script bases, whose code may change."""
         name = f"class {cls.__module__}.{cls.__qualname__}"
-        if "<locals>" not in cls.__qualname__ and not _is_script_code(cls):
+        own = [
+            c for c in cls.__mro__ if "<locals>" in c.__qualname__ or _is_script_code(c)
+        ]
+        if cls not in own:
             return name
         members = {}
-        for key, member in vars(cls).items():
-            if key in _SKIPPED_MEMBERS:
-                continue
-            if isinstance(member, property):
-                member = [member.fget, member.fset, member.fdel]
-            elif isinstance(member, (classmethod, staticmethod)):
-                member = member.__func__
-            members[key] = member
+        for base in own:
+            for key, member in vars(base).items():
+                if key in _SKIPPED_MEMBERS:
+                    continue
+                if isinstance(member, property):
+                    member = [member.fget, member.fset, member.fdel]
+                elif isinstance(member, (classmethod, staticmethod)):
+                    member = member.__func__
+                members[f"{base.__qualname__}.{key}"] = member
         return name + self(members)
 
 

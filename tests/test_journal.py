@@ -789,6 +789,18 @@ def test_code_of_the_script_counts_and_identities_are_not_reused():
         ).stdout
 
     assert described("return X") != described("return X[:, :1]")
+
+    # A script class counts its script bases' code too.
+    def described_subclass(body):
+        code = f"class Base:\n    def predict(self, X):\n        {body}\n"
+        code += "class Model(Base):\n    pass\n"
+        code += "from sklearn_bayestune._journal import describe\n"
+        code += "print(describe(Model()))"
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert described_subclass("return X") != described_subclass("return 0 * X")
     # Its classes' instances count their value too (an int subclass's).
     code = "class Level(int):\n    pass\n"
     code += "from sklearn_bayestune._journal import params_key\n"
@@ -832,3 +844,25 @@ def test_a_class_reads_the_same_after_its_first_copy():
     copy.deepcopy(clip)
     assert "__slotnames__" in vars(type(clip))
     assert describe(type(clip)) == before
+
+
+def test_an_estimator_met_as_a_clone_and_beyond_is_described_both_ways():
+    # Numbered by id alone, the partial's fitted model was written as a
+    # back-reference to the unfitted clone met first.
+    X, y = load_iris(return_X_y=True)
+    a = LogisticRegression(max_iter=500).fit(X, y)
+    b = LogisticRegression(max_iter=500).fit(X, y[::-1])
+    assert describe({"base": a, "prep": functools.partial(max, a)}) != describe(
+        {"base": b, "prep": functools.partial(max, b)}
+    )
+
+
+def test_estimator_callbacks_do_not_count():
+    # They watch a fit (and hold process handles); the search's own
+    # callbacks do not count either.
+    callback = pytest.importorskip("sklearn.callback")  # scikit-learn >= 1.9
+    plain = LogisticRegression(max_iter=200)
+    watched = LogisticRegression(max_iter=200).set_callbacks(
+        callback.ScoringMonitor(scoring="accuracy")
+    )
+    assert describe(watched) == describe(plain)
