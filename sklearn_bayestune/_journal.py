@@ -372,6 +372,8 @@ class _Describer:
             return f"frozen{self([dist, value.args, value.kwds])}"
         if isinstance(value, functools.partial):
             return f"partial{self([value.func, value.args, value.keywords])}"
+        if isinstance(value, types.MethodType):  # pickled as a name on its object
+            return f"method{self([value.__self__, value.__func__])}"
         try:
             hashed = joblib.hash(value)
         except Exception:  # unpicklable
@@ -382,8 +384,6 @@ class _Describer:
             # Pickled by reference, the class's code would go unseen; its
             # value (an int subclass's) is in the hash.
             return self._class(type(value)) + hashed
-        if isinstance(value, types.MethodType):
-            return f"method{self([value.__self__, value.__func__])}"
         if isinstance(value, types.FunctionType):
             return self._function(value)
         if isinstance(value, types.ModuleType):  # not its contents: the world

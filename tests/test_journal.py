@@ -801,6 +801,17 @@ def test_code_of_the_script_counts_and_identities_are_not_reused():
         ).stdout
 
     assert described_subclass("return X") != described_subclass("return 0 * X")
+
+    # And a method bound to a script object: joblib pickles it as a name.
+    def described_method(body):
+        code = f"class Shift:\n    def apply(self, X):\n        {body}\n"
+        code += "from sklearn_bayestune._journal import describe\n"
+        code += "print(describe(Shift().apply))"
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert described_method("return X") != described_method("return 0 * X")
     # Its classes' instances count their value too (an int subclass's).
     code = "class Level(int):\n    pass\n"
     code += "from sklearn_bayestune._journal import params_key\n"
