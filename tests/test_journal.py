@@ -777,48 +777,39 @@ def test_descriptions_that_collided():
     assert describe(deep) == describe(deep)
 
 
-def test_code_of_the_script_counts_and_identities_are_not_reused():
-    # joblib pickles a script's function by name: editing it between the
-    # killed run and the resume reused the old code's fits.
-    def described(body):
-        code = f"def features(X):\n    {body}\n"
-        code += "from sklearn_bayestune._journal import describe\n"
-        code += "print(describe(features))"
-        return subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
-
-    assert described("return X") != described("return X[:, :1]")
-
-    # A script class counts its script bases' code too.
-    def described_subclass(body):
-        code = f"class Base:\n    def predict(self, X):\n        {body}\n"
-        code += "class Model(Base):\n    pass\n"
-        code += "from sklearn_bayestune._journal import describe\n"
-        code += "print(describe(Model()))"
-        return subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
-
-    assert described_subclass("return X") != described_subclass("return 0 * X")
-
-    # And a method bound to a script object: joblib pickles it as a name.
-    def described_method(body):
-        code = f"class Shift:\n    def apply(self, X):\n        {body}\n"
-        code += "from sklearn_bayestune._journal import describe\n"
-        code += "print(describe(Shift().apply))"
-        return subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
-
-    assert described_method("return X") != described_method("return 0 * X")
-    # Its classes' instances count their value too (an int subclass's).
-    code = "class Level(int):\n    pass\n"
-    code += "from sklearn_bayestune._journal import params_key\n"
-    code += "print(params_key({'p': Level(1)}) == params_key({'p': Level(100)}))"
-    same = subprocess.run(
+def _printed_by_a_script(source, expression):
+    """What a script with ``source`` prints for ``expression``, in a new process."""
+    code = f"{source}\nfrom sklearn_bayestune._journal import describe, params_key\n"
+    code += f"print({expression})"
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_code_of_the_script_counts_and_identities_are_not_reused():
+    # joblib pickles a script's functions, classes and bound methods by
+    # name: editing one between the killed run and the resume reused the old
+    # code's fits. A script class counts its script bases' code too.
+    cases = [
+        ("def features(X):\n    return {}", "describe(features)"),
+        (
+            "class Base:\n    def predict(self, X):\n        return {}\n"
+            "class Model(Base):\n    pass",
+            "describe(Model())",
+        ),
+        (
+            "class Shift:\n    def apply(self, X):\n        return {}",
+            "describe(Shift().apply)",
+        ),
+    ]
+    for source, expression in cases:
+        before = _printed_by_a_script(source.format("X"), expression)
+        assert before != _printed_by_a_script(source.format("0 * X"), expression)
+    # Its classes' instances count their value too (an int subclass's).
+    same = _printed_by_a_script(
+        "class Level(int):\n    pass",
+        "params_key({'p': Level(1)}) == params_key({'p': Level(100)})",
+    )
     assert same.strip() == "False"
     # An object described by its identity keeps it: no later object in this
     # process takes its address and its description.
