@@ -242,17 +242,20 @@ def describe(value) -> str:
     scipy distribution pickles numpy's global random state, which differs
     from process to process; a frozenset pickles in hash-seeded order):
 
-    - estimators and stopping policies by their class, ``get_params`` and
-      whatever else they hold (fitted attributes, ``set_output`` and
-      metadata-request settings, which ``clone`` keeps);
+    - estimators as the clone the search fits, where scikit-learn's clone
+      reaches them: class, ``get_params`` and what the clone holds
+      (``set_output`` and metadata-request settings, a FrozenEstimator's
+      fitted estimator); beyond clone's reach (in a partial, a closure, an
+      object's state) with their fitted attributes too;
     - scipy distributions by their class, constructor and arguments;
     - sets in sorted order, numpy numbers as the Python ones they equal;
-    - functions that cannot be pickled (lambdas, local functions, also
-      inside ``functools.partial`` or as bound methods) by their code,
-      defaults and closure, not by the globals they read;
+    - functions that cannot be pickled (lambdas, local functions), and the
+      functions, classes and bound methods of the script (``__main__``),
+      which joblib would pickle by name, by their code, defaults and
+      closure, not by the globals they read;
     - other picklable values by ``joblib.hash``; other objects by their class
-      (a local class with its attributes and methods, which may close over
-      values) and attributes, modules by name.
+      (a local or script class with its attributes and methods, which may
+      close over values) and attributes, modules by name.
 
     An object met again (shared, or holding itself) is described by when it
     was first met, so the walk is linear in the object graph. An object whose
