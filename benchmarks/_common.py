@@ -170,7 +170,11 @@ def _cpu_model() -> str:
 
 
 def _git_revision() -> str:
-    """``git describe --always --dirty`` of the repository (read-only), or "unknown"."""
+    """``git describe --always --dirty`` of the repository (read-only).
+
+    A copy of the tree without ``.git`` (run on another machine) reports the
+    environment variable ``BENCHMARK_REVISION`` if set, else "unknown".
+    """
     try:
         result = subprocess.run(
             ["git", "describe", "--always", "--dirty"],
@@ -181,7 +185,7 @@ def _git_revision() -> str:
             check=True,
         )
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return os.environ.get("BENCHMARK_REVISION", "unknown")
     return result.stdout.strip()
 
 
