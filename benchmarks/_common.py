@@ -170,11 +170,7 @@ def _cpu_model() -> str:
 
 
 def _git_revision() -> str:
-    """``git describe --always --dirty`` of the repository (read-only).
-
-    A copy of the tree without ``.git`` (run on another machine) reports the
-    environment variable ``BENCHMARK_REVISION`` if set, else "unknown".
-    """
+    """``git describe --always --dirty`` of the repository (read-only), or "unknown"."""
     try:
         result = subprocess.run(
             ["git", "describe", "--always", "--dirty"],
@@ -185,7 +181,7 @@ def _git_revision() -> str:
             check=True,
         )
     except (OSError, subprocess.SubprocessError):
-        return os.environ.get("BENCHMARK_REVISION", "unknown")
+        return "unknown"
     return result.stdout.strip()
 
 
