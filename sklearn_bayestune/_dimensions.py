@@ -58,8 +58,16 @@ __all__ = [
     "uniform",
 ]
 
-# Smallest margin kept from 0 and 1 on an unbounded side, so that ``ppf``
-# returns a finite value: 2**-53 is the spacing of doubles just below 1.
+# Prior mass left out of the encoded range on each side of a distribution
+# prior where it has a tail: unbounded, cut by a bound, or with a density of
+# 0 or infinity at its end (3.7 standard deviations of a normal). A search
+# proposes nothing there: the acquisition optimiser often lands on the range's
+# ends, and with the whole tail encoded an end is a value the prior all but
+# rules out (n_neighbors=33 for a poisson(5), p=-0.46 for a norm(2, 0.3)).
+_TAIL_MASS = 1e-4
+# Smallest margin kept from 0 and 1 where the CDF rounds to 0 or 1 inside a
+# range the user bounded, so that ``ppf`` returns a finite value: 2**-53 is
+# the spacing of doubles just below 1.
 _EPS = 2.0**-53
 
 _STRING_PRIORS = ("uniform", "log-uniform")
@@ -272,6 +280,10 @@ class Dimension:
     def _decode(self, u: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _into_range(self, u: np.ndarray) -> np.ndarray:
+        """Uniform draws in [0, 1] moved uniformly into the encoded range."""
+        return u
+
     def _encode(self, codes: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
@@ -395,7 +407,7 @@ class Dimension:
             (an object array for a tuple ``size``) for Categorical.
         """
         self._ensure_checked()
-        u = _check_random_state(random_state).uniform(size=size)
+        u = self._into_range(_check_random_state(random_state).uniform(size=size))
         if size is None:
             return self._values_of(self._decode(np.array([u])))[0]
         return self._array_of(self._decode(np.ravel(u)), np.shape(u))
@@ -585,21 +597,31 @@ class _Ordered(Dimension):
                     f"high={_repr_number(self.high)}. Move the bounds into the "
                     "prior's bulk or change the prior."
                 )
-        # Keep t away from 0 or 1 on an unbounded side, so that ppf stays
-        # finite, and at a support end where the prior's density is 0 or
-        # infinite (0 for a lognorm or a gamma): a value the prior never draws,
-        # which breaks log-scale parameters, and the acquisition optimiser
-        # lands on bounds often.
+        # Leave the outer _TAIL_MASS of the prior out where neither the user
+        # nor the prior ends the range: an unbounded side, or a support end
+        # where the density is 0 or infinite (a lognorm or a gamma at 0), a
+        # value the prior never draws. A bound the user chose stays exact, and
+        # so does a support end with a finite, positive density (stats.expon
+        # at 0).
+        tail = [False, False]
+        if self._warp_kind == "cdf":
+            s_lo, s_hi = (float(s) for s in prior.support())
+            tail = [
+                float(self.low) == s_lo == -np.inf,
+                float(self.high) == s_hi == np.inf,
+            ]
+            if isinstance(prior.dist, stats.rv_continuous):
+                with np.errstate(all="ignore"):
+                    density = prior.pdf([s_lo, s_hi])
+                tail[0] |= a <= s_lo and not 0 < density[0] < np.inf
+                tail[1] |= b >= s_hi and not 0 < density[1] < np.inf
         with np.errstate(all="ignore"):
             ends = self._unwarp(np.array([0.0, 1.0]))
-            singular = [not np.isfinite(end) for end in ends]
-            if self._warp_kind == "cdf" and isinstance(prior.dist, stats.rv_continuous):
-                support = prior.support()
-                density = prior.pdf(support)
-                singular[0] |= a <= support[0] and not 0 < density[0] < np.inf
-                singular[1] |= b >= support[1] and not 0 < density[1] < np.inf
-        self._tmin = _EPS if singular[0] else 0.0
-        self._tmax = 1.0 - _EPS if singular[1] else 1.0
+        tmin, tmax = (
+            _TAIL_MASS if in_tail else _EPS if not np.isfinite(end) else 0.0
+            for in_tail, end in zip(tail, ends)
+        )
+        self._tmin, self._tmax = tmin, 1.0 - tmax
         if not np.isfinite(self._unwarp(np.array([self._tmin, self._tmax]))).all():
             raise ValueError(
                 f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode; "
@@ -726,6 +748,9 @@ class _Ordered(Dimension):
                 k = again
         return k
 
+    def _into_range(self, u):
+        return self._tmin + u * (self._tmax - self._tmin)
+
     def _lattice_index(self, x):
         return np.clip(np.rint(x / self._step), self._kmin, self._kmax)
 
@@ -820,7 +845,8 @@ class Real(_Ordered):
         Distribution of the values. ``"log-uniform"`` needs ``low > 0``. A
         frozen continuous distribution (``stats.norm(0, 1)``) is truncated to
         ``[low, high]``; this is how unbounded normal or lognormal
-        parameters are written.
+        parameters are written (an unbounded side stops at the prior's
+        ``1e-4`` quantile; see Notes).
     step : float, default=None
         Quantisation: the values are the multiples of ``step`` within
         ``[low, high]``, ``round(x / step) * step``. Each multiple gets the
@@ -843,10 +869,14 @@ class Real(_Ordered):
     -----
     The unit encoding is affine for the uniform prior, affine in log space for
     the log-uniform prior and the prior's CDF renormalised to
-    ``[cdf(low), cdf(high)]`` for a distribution, so an unbounded prior maps
-    into (0, 1). Round trips ``from_unit(to_unit(x))`` are exact to about
-    ``1e-15`` times the range (relative for the log-uniform prior); values in
-    the extreme upper tail of a distribution prior (beyond its ``1 - 1e-15``
+    ``[cdf(low), cdf(high)]`` for a distribution. Where neither the bounds
+    nor the prior end the range (an unbounded side, or a support end where
+    the density is 0 or infinite), [0, 1] stops at the prior's ``1e-4`` or
+    ``1 - 1e-4`` quantile: searches propose nothing beyond it, ``rvs`` draws
+    the prior truncated there, and values beyond are encoded at the end.
+    Round trips ``from_unit(to_unit(x))`` are exact to about ``1e-15`` times
+    the range (relative for the log-uniform prior); values in the extreme
+    upper tail of a bounded distribution prior (beyond its ``1 - 1e-15``
     quantile) cannot be resolved in [0, 1] and come back as that quantile.
 
     Examples

@@ -380,3 +380,22 @@ def test_a_candidate_two_dicts_hold_is_proposed_once():
 def test_the_initial_design_of_a_list_of_dicts_has_its_size():
     opt = BayesOptimizer([{"a": Real(0, 1)}, {"b": Real(0, 1)}], n_initial_points=6)
     assert [p.kind for p in opt.propose(8)][:7] == ["initial"] * 6 + ["random"]
+
+
+def test_proposals_stay_out_of_the_far_tails_of_unbounded_priors():
+    # An objective that keeps improving towards the tails drove proposals to
+    # the ends of the encoding, 8 standard deviations out: p=-0.46 for a
+    # norm(2, 0.3), n=33 for a poisson(5) shifted to start at 1.
+    p_prior, n_prior = stats.norm(2.0, 0.3), stats.poisson(5, loc=1)
+    space = {"p": p_prior, "n": Integer(-np.inf, np.inf, prior=n_prior)}
+    opt = BayesOptimizer(space, random_state=0)
+    for _ in range(20):
+        params = opt.ask()
+        opt.tell(params, -abs(params["p"] - 2.0) - params["n"])
+    ps = [params["p"] for params in opt.told_params]
+    ns = [params["n"] for params in opt.told_params]
+    assert p_prior.ppf(1e-4) <= min(ps) and max(ps) <= p_prior.ppf(1 - 1e-4)
+    assert max(ns) <= n_prior.ppf(1 - 1e-4)
+    # The search does reach the ends of that range: the optimiser is free
+    # up to there.
+    assert max(ns) == n_prior.ppf(1 - 1e-4)
