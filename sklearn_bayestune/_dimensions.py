@@ -65,9 +65,8 @@ __all__ = [
 # ends, and with the whole tail encoded an end is a value the prior all but
 # rules out (n_neighbors=33 for a poisson(5), p=-0.46 for a norm(2, 0.3)).
 _TAIL_MASS = 1e-4
-# Smallest margin kept from 0 and 1 where the CDF rounds to 0 or 1 inside a
-# range the user bounded, so that ``ppf`` returns a finite value: 2**-53 is
-# the spacing of doubles just below 1.
+# Smallest margin kept from 0 and 1 where the CDF rounds to 0 or 1, so that
+# ``ppf`` returns a finite value: 2**-53 is the spacing of doubles below 1.
 _EPS = 2.0**-53
 
 _STRING_PRIORS = ("uniform", "log-uniform")
@@ -280,10 +279,6 @@ class Dimension:
     def _decode(self, u: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def _into_range(self, u: np.ndarray) -> np.ndarray:
-        """Uniform draws in [0, 1] moved uniformly into the encoded range."""
-        return u
-
     def _encode(self, codes: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
@@ -407,7 +402,7 @@ class Dimension:
             (an object array for a tuple ``size``) for Categorical.
         """
         self._ensure_checked()
-        u = self._into_range(_check_random_state(random_state).uniform(size=size))
+        u = _check_random_state(random_state).uniform(size=size)
         if size is None:
             return self._values_of(self._decode(np.array([u])))[0]
         return self._array_of(self._decode(np.ravel(u)), np.shape(u))
@@ -571,6 +566,7 @@ class _Ordered(Dimension):
             a, b = kmin * step - step / 2, kmax * step + step / 2
         self._lo, self._hi, self._step, self._decimals = lo, hi, step, decimals
         self._kmin, self._kmax = kmin, kmax
+        tail = [False, False]
         if isinstance(prior, str) and prior == "uniform":
             if not math.isfinite(b - a):
                 raise ValueError(
@@ -597,31 +593,38 @@ class _Ordered(Dimension):
                     f"high={_repr_number(self.high)}. Move the bounds into the "
                     "prior's bulk or change the prior."
                 )
-        # Leave the outer _TAIL_MASS of the prior out where neither the user
-        # nor the prior ends the range: an unbounded side, or a support end
-        # where the density is 0 or infinite (a lognorm or a gamma at 0), a
-        # value the prior never draws. A bound the user chose stays exact, and
-        # so does a support end with a finite, positive density (stats.expon
-        # at 0).
-        tail = [False, False]
-        if self._warp_kind == "cdf":
+            # Leave the outer _TAIL_MASS of the prior out where neither the
+            # user nor the prior ends the range: an unbounded side, or the
+            # support's end of a continuous Real where the density is 0 or
+            # infinite (a lognorm or a gamma at 0), a value the prior never
+            # draws. Bounds the user gives stay exact, and so does a support
+            # end with a finite, positive density (stats.expon at 0). The map
+            # stays the CDF rescaled, so uniform draws decode to the prior
+            # truncated there.
             s_lo, s_hi = (float(s) for s in prior.support())
             tail = [
                 float(self.low) == s_lo == -np.inf,
                 float(self.high) == s_hi == np.inf,
             ]
-            if isinstance(prior.dist, stats.rv_continuous):
+            if step is None and isinstance(prior.dist, stats.rv_continuous):
                 with np.errstate(all="ignore"):
                     density = prior.pdf([s_lo, s_hi])
                 tail[0] |= a <= s_lo and not 0 < density[0] < np.inf
                 tail[1] |= b >= s_hi and not 0 < density[1] < np.inf
+            mass = self._zb - self._za
+            self._za += _TAIL_MASS * mass if tail[0] else 0.0
+            self._zb -= _TAIL_MASS * mass if tail[1] else 0.0
         with np.errstate(all="ignore"):
             ends = self._unwarp(np.array([0.0, 1.0]))
-        tmin, tmax = (
-            _TAIL_MASS if in_tail else _EPS if not np.isfinite(end) else 0.0
-            for in_tail, end in zip(tail, ends)
+            singular = [not np.isfinite(end) for end in ends]
+        self._tmin = _EPS if singular[0] else 0.0
+        self._tmax = 1.0 - _EPS if singular[1] else 1.0
+        # What t = 0 and t = 1 decode to: the bounds, exactly, unless a tail
+        # was left out there.
+        self._x_ends = tuple(
+            float(end) if in_tail else bound
+            for in_tail, end, bound in zip(tail, ends, (lo, hi))
         )
-        self._tmin, self._tmax = tmin, 1.0 - tmax
         if not np.isfinite(self._unwarp(np.array([self._tmin, self._tmax]))).all():
             raise ValueError(
                 f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode; "
@@ -732,8 +735,9 @@ class _Ordered(Dimension):
         x = self._unwarp(t)
         if self._step is None:
             # Exact bounds at the ends, which exp(log(low)) may miss by an ulp.
-            x = np.where(t <= 0.0, self._lo, np.where(t >= 1.0, self._hi, x))
-            return np.clip(x, self._lo, self._hi)
+            x_lo, x_hi = self._x_ends
+            x = np.where(t <= 0.0, x_lo, np.where(t >= 1.0, x_hi, x))
+            return np.clip(x, x_lo, x_hi)
         k = self._lattice_index(x)
         if self._warp_kind == "cdf":
             # In the far upper tail of a distribution prior a cell can be
@@ -747,9 +751,6 @@ class _Ordered(Dimension):
                     break
                 k = again
         return k
-
-    def _into_range(self, u):
-        return self._tmin + u * (self._tmax - self._tmin)
 
     def _lattice_index(self, x):
         return np.clip(np.rint(x / self._step), self._kmin, self._kmax)
@@ -845,8 +846,8 @@ class Real(_Ordered):
         Distribution of the values. ``"log-uniform"`` needs ``low > 0``. A
         frozen continuous distribution (``stats.norm(0, 1)``) is truncated to
         ``[low, high]``; this is how unbounded normal or lognormal
-        parameters are written (an unbounded side stops at the prior's
-        ``1e-4`` quantile; see Notes).
+        parameters are written (an unbounded side stops at the ``1e-4``
+        quantile; see Notes).
     step : float, default=None
         Quantisation: the values are the multiples of ``step`` within
         ``[low, high]``, ``round(x / step) * step``. Each multiple gets the
@@ -871,9 +872,11 @@ class Real(_Ordered):
     the log-uniform prior and the prior's CDF renormalised to
     ``[cdf(low), cdf(high)]`` for a distribution. Where neither the bounds
     nor the prior end the range (an unbounded side, or a support end where
-    the density is 0 or infinite), [0, 1] stops at the prior's ``1e-4`` or
-    ``1 - 1e-4`` quantile: searches propose nothing beyond it, ``rvs`` draws
-    the prior truncated there, and values beyond are encoded at the end.
+    a continuous prior's density is 0 or infinite), that end moves in by
+    ``1e-4`` of the mass: [0, 1] stops at the ``1e-4`` or ``1 - 1e-4``
+    quantile of the prior truncated to the bounds, searches propose nothing
+    beyond it, ``rvs`` draws the prior truncated there, and values beyond
+    are encoded at the end.
     Round trips ``from_unit(to_unit(x))`` are exact to about ``1e-15`` times
     the range (relative for the log-uniform prior); values in the extreme
     upper tail of a bounded distribution prior (beyond its ``1 - 1e-15``

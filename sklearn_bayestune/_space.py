@@ -371,8 +371,7 @@ class SearchSpace:
             columns = {}
             for key, dim in sub.items():
                 if isinstance(dim, Dimension):
-                    u = dim._into_range(rng.uniform(size=len(rows)))
-                    columns[key] = dim.from_unit(u)
+                    columns[key] = dim.from_unit(rng.uniform(size=len(rows)))
                 else:
                     columns[key] = [dim.rvs(random_state=rng) for _ in rows]
             for i, row in enumerate(rows):
@@ -417,8 +416,6 @@ class SearchSpace:
                     U[:, 0] = (np.arange(n) % self.n_subspaces + 0.5) / self.n_subspaces
         else:
             raise ValueError(f"method must be 'random' or 'sobol'; got {method!r}.")
-        for j, dim in enumerate(self._dims):
-            U[:, j] = dim._into_range(U[:, j])
         return self.snap(U)
 
     # ---- encoding ----------------------------------------------------------

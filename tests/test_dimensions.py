@@ -331,7 +331,8 @@ def test_snap_unit_is_to_unit_of_from_unit(name):
         (
             Real(-np.inf, np.inf, prior=stats.norm(2, 3)),
             [2.0, 5.0],
-            [0.5, stats.norm.cdf(1)],
+            # The CDF between the 1e-4 and 1 - 1e-4 quantiles, rescaled.
+            [0.5, (stats.norm.cdf(1) - 1e-4) / (1 - 2e-4)],
         ),
         (Integer(1, 4, prior=stats.randint(1, 5)), [1, 4], [0.125, 0.875]),
     ],
@@ -359,7 +360,7 @@ def test_an_unbounded_side_leaves_the_outer_tail_mass_out():
     np.testing.assert_allclose(
         dim.from_unit([0.0, 1.0]), prior.ppf([1e-4, 1 - 1e-4]), rtol=1e-12
     )
-    np.testing.assert_allclose(dim.to_unit([-1e6, 1e6]), [1e-4, 1 - 1e-4])
+    np.testing.assert_array_equal(dim.to_unit([-1e6, 1e6]), [0.0, 1.0])
     poisson = stats.poisson(5, loc=1)
     assert Integer(-np.inf, np.inf, prior=poisson).from_unit([0.0, 1.0]) == [
         1,
@@ -369,6 +370,15 @@ def test_an_unbounded_side_leaves_the_outer_tail_mass_out():
     draws = dim.rvs(4000, random_state=0)
     assert prior.ppf(1e-4) < draws.min() and draws.max() < prior.ppf(1 - 1e-4)
     assert stats.kstest(draws, prior.cdf).pvalue > 0.01
+    # A lattice keeps every value within bounds the user gave, even where a
+    # continuous prior's density is 0 at the bound: each value owns a cell.
+    for lattice in (
+        Integer(0, 100, prior=stats.beta(2, 2, scale=100)),
+        Real(0, 1, step=0.01, prior=stats.lognorm(s=0.5, scale=0.3)),
+    ):
+        values = lattice.values()
+        assert SearchSpace({"v": lattice}).size == len(values) == 101
+        assert lattice.from_unit(lattice.to_unit(values)) == values
     # Ends the user or the prior chose stay exact.
     assert Real(-1.0, np.inf, prior=prior).from_unit([0.0])[0] == -1.0
     assert Real(0, np.inf, prior=stats.expon()).from_unit([0.0])[0] == 0.0
@@ -586,7 +596,8 @@ def test_hyperdrive_meanings():
     converted = loguniform(np.exp(-2.0), np.exp(3.0))
     np.testing.assert_allclose(np.log(converted.from_unit([0.0, 1.0])), [-2.0, 3.0])
     assert lognormal(1.0, 0.5).from_unit([0.5])[0] == pytest.approx(np.e)
-    assert normal(3.0, 2.0).from_unit([stats.norm.cdf(1.0)])[0] == pytest.approx(5.0)
+    one_sigma = (stats.norm.cdf(1.0) - 1e-4) / (1 - 2e-4)  # tails left out
+    assert normal(3.0, 2.0).from_unit([one_sigma])[0] == pytest.approx(5.0)
     assert quniform(0, 1, 0.25).values() == [0.0, 0.25, 0.5, 0.75, 1.0]
     values = qloguniform(1, 100, 10).rvs(size=100, random_state=0)
     assert set(values) <= {10.0 * k for k in range(1, 11)}
