@@ -98,8 +98,9 @@ class BayesTuneCV(_BaseTuneCV):
 
     batch_size : int, "async" or None, default=None
         Candidates proposed per step (pending ones are conditioned in as
-        kriging-believer fantasies). None: ``max(1, n_jobs // n_splits)``, so
-        the workers stay busy with folds first. ``"async"``: propose one
+        kriging-believer fantasies). None: ``max(1, n_jobs // n_splits)``,
+        as many candidates as the workers can take all the folds of, and one
+        at least. ``"async"``: propose one
         candidate whenever a worker can take a new fold, conditioned on the
         candidates still running, so no worker waits for a batch to finish
         (with 16 workers and ``cv=5``, it kept 93 % of them busy where
