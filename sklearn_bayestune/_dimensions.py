@@ -59,11 +59,12 @@ __all__ = [
 ]
 
 # Prior mass left out of the encoded range on each side of a distribution
-# prior where it has a tail: unbounded, cut by a bound, or with a density of
-# 0 or infinity at its end (3.7 standard deviations of a normal). A search
-# proposes nothing there: the acquisition optimiser often lands on the range's
-# ends, and with the whole tail encoded an end is a value the prior all but
-# rules out (n_neighbors=33 for a poisson(5), p=-0.46 for a norm(2, 0.3)).
+# prior where it has a tail that no bound ends: an unbounded side, or a
+# support end where a continuous prior's density is 0 or infinite (3.7
+# standard deviations of a normal). A search proposes nothing there: the
+# acquisition optimiser often lands on the range's ends, and with the whole
+# tail encoded an end is a value the prior all but rules out
+# (n_neighbors=33 for a poisson(5), p=-0.46 for a norm(2, 0.3)).
 _TAIL_MASS = 1e-4
 # Smallest margin kept from 0 and 1 where the CDF rounds to 0 or 1, so that
 # ``ppf`` returns a finite value: 2**-53 is the spacing of doubles below 1.
@@ -423,6 +424,22 @@ _MAX_SUMMED = 10**6
 _NEGLIGIBLE_TAIL = 1e-9
 
 
+def _density_at_support_ends(prior) -> np.ndarray:
+    """The density of a continuous prior at the two ends of its support.
+
+    Read on the standard distribution (loc 0, scale 1): loc and scale do not
+    change whether it is 0, finite or infinite there, and a shifted end
+    (0.1 + 0.2) can fall a rounding error outside the support, where the
+    density is 0.
+    """
+    params = _dist_params(prior)
+    with np.errstate(all="ignore"):
+        if params is None:  # unusual parameters: read the prior as it is
+            return prior.pdf(prior.support())
+        shapes = [v for k, v in params.items() if k not in ("loc", "scale")]
+        return prior.dist.pdf(prior.dist.support(*shapes), *shapes)
+
+
 def _cdf_is_summed(prior):
     """Whether scipy computes the prior's CDF by summing its pmf (zipf, logser)."""
     return (
@@ -607,8 +624,7 @@ class _Ordered(Dimension):
                 float(self.high) == s_hi == np.inf,
             ]
             if step is None and isinstance(prior.dist, stats.rv_continuous):
-                with np.errstate(all="ignore"):
-                    density = prior.pdf([s_lo, s_hi])
+                density = _density_at_support_ends(prior)
                 tail[0] |= a <= s_lo and not 0 < density[0] < np.inf
                 tail[1] |= b >= s_hi and not 0 < density[1] < np.inf
             mass = self._zb - self._za
@@ -630,12 +646,20 @@ class _Ordered(Dimension):
                 f"{where}the prior {_repr_prior(prior)} is too heavy-tailed to encode; "
                 "give finite bounds."
             )
+        # A grid lists the values between bounds: none where the range has no
+        # end (a summed CDF's cut is not one the user chose).
         finite = step is not None and np.isfinite(kmin) and np.isfinite(kmax)
+        finite = finite and not any(tail)
         self._n_choices = int(kmax - kmin) + 1 if finite else None
-        self._reachable = None
-        if finite and self._warp_kind == "cdf" and self._n_choices <= _MAX_LISTED:
-            codes = np.arange(kmin, kmax + 1, dtype=float)
-            self._reachable = np.unique(self._decode(self._encode(codes)))
+        # A search proposes the lattice values between the ones t = 0 and t = 1
+        # decode to, finitely many even on an unbounded side (its tail is
+        # left out), and far in a prior's tail only those a cell survives for.
+        self._k_ends = self._reachable = None
+        if step is not None:
+            k0, k1 = self._k_ends = tuple(self._decode(np.array([0.0, 1.0])))
+            if self._warp_kind == "cdf" and k1 - k0 < _MAX_LISTED:
+                codes = np.arange(k0, k1 + 1)
+                self._reachable = np.unique(self._decode(self._encode(codes)))
         self._is_checked = True
 
     def _check_prior(self, where, accepted):
@@ -787,11 +811,17 @@ class _Ordered(Dimension):
         # Cells far in a prior's tail are narrower than the float spacing and
         # decode to a neighbour: a search can only propose the values that
         # come back.
-        return self._all_codes() if self._reachable is None else self._reachable
+        if self._reachable is not None:
+            return self._reachable
+        if self._k_ends is not None:
+            return np.arange(self._k_ends[0], self._k_ends[1] + 1)
+        return self._all_codes()
 
     def _n_distinct(self):  # without listing a lattice of any size
         if self._reachable is not None:
             return len(self._reachable)
+        if self._k_ends is not None:
+            return int(self._k_ends[1] - self._k_ends[0]) + 1
         return self._n_choices
 
     def snap_unit(self, u) -> np.ndarray:
@@ -871,8 +901,8 @@ class Real(_Ordered):
     The unit encoding is affine for the uniform prior, affine in log space for
     the log-uniform prior and the prior's CDF renormalised to
     ``[cdf(low), cdf(high)]`` for a distribution. Where neither the bounds
-    nor the prior end the range (an unbounded side, or a support end where
-    a continuous prior's density is 0 or infinite), that end moves in by
+    nor the prior end the range (an unbounded side, or, without a step, a
+    support end where the prior's density is 0 or infinite), that end moves in by
     ``1e-4`` of the mass: [0, 1] stops at the ``1e-4`` or ``1 - 1e-4``
     quantile of the prior truncated to the bounds, searches propose nothing
     beyond it, ``rvs`` draws the prior truncated there, and values beyond

@@ -96,7 +96,10 @@ class SearchSpace:
         be encoded (objects with nothing but ``rvs`` cannot). See
         :meth:`check_encodable`.
     is_finite : bool
-        Whether every dimension has finitely many values.
+        Whether a search can propose finitely many candidates: every
+        dimension is a lattice or categorical. An unbounded Integer counts,
+        since its encoding leaves the prior's tail out (a grid still refuses
+        it: it has no last value to list).
     size : int or None
         Number of candidates of a finite space: each value once (a repeated
         category is one candidate, unlike in ``ParameterGrid``), only values
@@ -170,7 +173,7 @@ class SearchSpace:
             isinstance(dim, Dimension) for sub in self.subspaces for dim in sub.values()
         )
         self.is_finite = all(
-            isinstance(dim, Dimension) and dim.n_choices is not None
+            isinstance(dim, Dimension) and dim._n_distinct() is not None
             for sub in self.subspaces
             for dim in sub.values()
         )

@@ -8,12 +8,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_iris, make_regression
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import ParameterSampler
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 
-from sklearn_bayestune import BayesTuneCV, RandomTuneCV
+from sklearn_bayestune import (
+    BayesOptimizer,
+    BayesTuneCV,
+    GridTuneCV,
+    RandomTuneCV,
+)
 from sklearn_bayestune._dimensions import (
     Categorical,
     Dimension,
@@ -862,3 +868,33 @@ def test_discrete_prior_with_a_non_integer_loc_is_sampled_not_encoded():
             KNeighborsClassifier(), {"n_neighbors": stats.randint(0, 10, loc=1.5)}
         ).fit(X, y)
     assert as_dimension(stats.randint(0, 10, loc=2), "n").values() == list(range(2, 12))
+
+
+def test_a_support_end_is_read_on_the_standard_distribution():
+    # 0.1 + 0.2 ends the support a rounding error past the standardised 1,
+    # where scipy's pdf is 0: the end was taken for a tail and cut.
+    prior = stats.uniform(0.1, 0.2)
+    dim = Real(-np.inf, np.inf, prior=prior)
+    assert dim.from_unit([0.0, 1.0]) == [0.1, float(prior.support()[1])]
+    assert dim.from_unit(dim.to_unit([0.3])) == [0.3]
+
+
+def test_an_unbounded_lattice_is_finitely_many_candidates_but_no_grid():
+    # Its tail left out, an unbounded Integer reaches a few values: a search
+    # must know, or it proposes them again and again.
+    poisson = stats.poisson(2, loc=1)
+    space = SearchSpace({"n": poisson})
+    top = int(poisson.ppf(1 - 1e-4))
+    assert space.is_finite and space.size == top
+    assert space.enumerate() == [{"n": v} for v in range(1, top + 1)]
+    opt = BayesOptimizer({"n": poisson}, random_state=0)
+    asked = opt.ask(2 * top)
+    assert sorted(p["n"] for p in asked) == list(range(1, top + 1))
+    # A grid still has no last value to list, whatever scipy sums up to.
+    X, y = make_regression(20, 3, random_state=0)
+    for prior in (poisson, stats.zipf(3)):
+        dim = Integer(1, np.inf, prior=prior)
+        assert dim.n_choices is None
+        with pytest.raises(ValueError, match="has infinitely many values"):
+            GridTuneCV(Ridge(), {"max_iter": dim}, cv=2).fit(X, y)
+    assert SearchSpace({"n": Integer(1, np.inf, prior=stats.zipf(3))}).size < 100
