@@ -204,7 +204,7 @@ def optimize_acquisition(
     if X_top is not None and len(X_top):
         pools.append(_spray(space, X_top, max(1, 64 // len(X_top)), rng))
     if space.is_finite and space.size <= n_pool:
-        pools.append(space.to_unit(space.enumerate()))
+        pools.append(space.enumerate_unit())
     pool = np.unique(np.vstack(pools), axis=0)
     pool = pool[_is_new(pool, excluded)]
     if len(pool) == 0:
@@ -241,7 +241,7 @@ def random_unseen_point(space, rng, excluded, n_tries=100):
         if _is_new(x, excluded)[0]:
             return x[0]
     if space.is_finite and space.size <= _MAX_ENUMERATED:
-        candidates = space.to_unit(space.enumerate())
+        candidates = space.enumerate_unit()
         unseen = candidates[_is_new(candidates, excluded)]
         if len(unseen):
             return unseen[rng.integers(len(unseen))]

@@ -323,10 +323,26 @@ class SearchSpace:
         -------
         candidates : list of dict
         """
+        return self._enumerated()[0]
+
+    def enumerate_unit(self) -> np.ndarray:
+        """The rows of :meth:`enumerate`'s candidates, as a search proposes them.
+
+        Each row is in a subspace where it decodes back to its candidate: with
+        a list of dicts, ``to_unit`` puts a candidate in the first dict whose
+        bounds hold it, where a prior's tail may have been left out.
+
+        Returns
+        -------
+        X_unit : ndarray of shape (n_candidates, n_dims)
+        """
+        return self._enumerated()[1]
+
+    def _enumerated(self):
         if not self.is_finite:
             for sub in self.subspaces:
                 for key, dim in sub.items():
-                    if not isinstance(dim, Dimension) or dim.n_choices is None:
+                    if not isinstance(dim, Dimension) or dim._n_distinct() is None:
                         raise ValueError(
                             f"Only a finite space can be enumerated; parameter "
                             f"{key!r} in {self.parameter} is {dim!r}, which has "
@@ -340,12 +356,13 @@ class SearchSpace:
             for combination in itertools.product(*values):
                 candidates.append(dict(zip(keys, combination)))
                 which.append(s)
+        rows = self._encode_in(candidates, np.array(which, dtype=np.intp))
         if 1 < self.n_subspaces and len(candidates) <= _MAX_DEDUPLICATED:
             # Overlapping dicts list some candidates twice: keep them once.
-            rows = self.canonical(self._encode_in(candidates, np.array(which)))
+            rows = self.canonical(rows)
             first = np.sort(np.unique(rows, axis=0, return_index=True)[1])
-            candidates = [candidates[i] for i in first]
-        return candidates
+            candidates, rows = [candidates[i] for i in first], rows[first]
+        return candidates, rows
 
     def sample(self, n: int, random_state=None) -> list[dict]:
         """Draw ``n`` independent candidates from the priors.

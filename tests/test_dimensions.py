@@ -898,3 +898,18 @@ def test_an_unbounded_lattice_is_finitely_many_candidates_but_no_grid():
         with pytest.raises(ValueError, match="has infinitely many values"):
             GridTuneCV(Ridge(), {"max_iter": dim}, cv=2).fit(X, y)
     assert SearchSpace({"n": Integer(1, np.inf, prior=stats.zipf(3))}).size < 100
+
+
+def test_unbounded_integers_in_a_list_of_dicts_are_each_proposed_once():
+    # 11 and 12 are in bounds of the first dict but beyond its tail: encoded
+    # there, they decoded to 10, which was then proposed twice.
+    space = [{"n": stats.poisson(2, loc=1)}, {"n": stats.poisson(3, loc=2)}]
+    size = SearchSpace(space).size
+    rows = SearchSpace(space).enumerate_unit()
+    assert SearchSpace(space).from_unit(rows) == SearchSpace(space).enumerate()
+    opt = BayesOptimizer(space, random_state=0)
+    asked = [opt.ask()["n"] for _ in range(size)]
+    assert sorted(asked) == list(range(1, size + 1))
+    # What cannot be enumerated is named.
+    with pytest.raises(ValueError, match="parameter 'b'"):
+        SearchSpace({"a": stats.poisson(2, loc=1), "b": Real(0, 1)}).enumerate()
