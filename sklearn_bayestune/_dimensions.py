@@ -980,7 +980,8 @@ class Real(_Ordered):
         v = codes * self._step
         if self._decimals is not None:
             v = np.round(v, self._decimals)
-        return np.clip(v, self._lo, self._hi).tolist()
+        # + 0.0 turns the -0.0 of a code rounded up from below zero into 0.0.
+        return (np.clip(v, self._lo, self._hi) + 0.0).tolist()
 
     def __repr__(self):
         args = [_repr_number(self.low), _repr_number(self.high)]

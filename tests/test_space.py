@@ -1,5 +1,6 @@
 """Tests of the search-space module: SearchSpace parsing, sampling, encoding."""
 
+import math
 import pickle
 
 import numpy as np
@@ -420,3 +421,10 @@ def test_a_grid_lists_every_value_the_search_only_those_it_can_reach():
         {"n": 3},
         {"n": 5},
     ]
+
+
+def test_a_lattice_value_of_zero_is_listed_as_zero_not_minus_zero():
+    # Its code, rounded up from just below zero, was -0.0: cv_results_
+    # showed params {"x": -0.0}.
+    candidates = SearchSpace({"x": Real(0, 1, step=0.1)}).enumerate()
+    assert math.copysign(1.0, candidates[0]["x"]) == 1.0
