@@ -47,6 +47,25 @@ def _is_new(X, excluded):
     return np.array([key not in seen for key in _row_keys(X)], dtype=bool)
 
 
+def _is_unseen_candidate(space, x, excluded):
+    """Whether row ``x`` is new and decodes to a candidate no excluded row is.
+
+    Rows a few ulps apart near a bound decode to one value (u = 2.8e-17 and
+    5.6e-17 both to the low end of a log-uniform range), so a new row can
+    still be a seen candidate. Only rows that close can collide: decode
+    those alone.
+    """
+    if not _is_new(x[None], excluded)[0]:
+        return False
+    if excluded is None or len(excluded) == 0:
+        return True
+    near = excluded[np.max(np.abs(excluded - x), axis=1) < 1e-9]
+    if len(near) == 0:
+        return True
+    params = space.from_unit(np.vstack([x[None], near]))
+    return all(seen != params[0] for seen in params[1:])
+
+
 def _spray(space, X_top, n_per_point, rng, scale=0.1):
     """Perturbations of the best observed rows: local exploration of the incumbents."""
     X = np.repeat(X_top, n_per_point, axis=0)
@@ -223,10 +242,12 @@ def optimize_acquisition(
             maxiter=maxiter,
         )
         for i in np.argsort(-local_values):
-            if _is_new(X[i][None], excluded)[0]:
+            if _is_unseen_candidate(space, X[i], excluded):
                 return X[i], float(local_values[i])
-    best = int(np.nanargmax(np.where(np.isfinite(values), values, -np.inf)))
-    return pool[best], float(values[best])
+    for i in np.argsort(-np.where(np.isfinite(values), values, -np.inf), kind="stable"):
+        if _is_unseen_candidate(space, pool[i], excluded):
+            return pool[i], float(values[i])
+    return random_unseen_point(space, rng, excluded), -np.inf
 
 
 def random_unseen_point(space, rng, excluded, n_tries=100):

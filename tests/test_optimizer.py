@@ -399,3 +399,22 @@ def test_proposals_stay_out_of_the_far_tails_of_unbounded_priors():
     # The search does reach the ends of that range: the optimiser is free
     # up to there.
     assert max(ns) == n_prior.ppf(1 - 1e-4)
+
+
+def test_rows_that_decode_to_a_seen_candidate_are_not_proposed():
+    # u = 2**-55 and 2**-54 both decode to tol = low + 1 ulp: a search of
+    # 500 candidates proposed that corner twice (bench_long_run.py). The
+    # acquisition optimiser's last check is on the candidate, not the row.
+    from sklearn_bayestune._acq_optimizer import _is_unseen_candidate
+    from sklearn_bayestune._space import SearchSpace
+
+    space = SearchSpace(
+        {"tol": Real(1e-6, 1e-2, prior="log-uniform"), "fit": [True, False]}
+    )
+    seen = np.array([[0.25, 2.0**-55]])  # columns: fit, tol
+    twin, other = np.array([0.25, 2.0**-54]), np.array([0.75, 2.0**-54])
+    assert space.from_unit(twin[None]) == space.from_unit(seen)
+    assert not _is_unseen_candidate(space, twin, seen)
+    assert not _is_unseen_candidate(space, seen[0], seen)
+    assert _is_unseen_candidate(space, other, seen)
+    assert _is_unseen_candidate(space, np.array([0.25, 0.0]), seen)
