@@ -52,8 +52,9 @@ def _is_unseen_candidate(space, x, excluded):
 
     Rows a few ulps apart near a bound decode to one value (u = 2.8e-17 and
     5.6e-17 both to the low end of a log-uniform range), so a new row can
-    still be a seen candidate. Only rows that close can collide: decode
-    those alone.
+    still be a seen candidate. Only rows that close can collide, unless a
+    range is narrower than the float spacing at its size (Real(1e16,
+    1e16 + 8)): decode those alone.
     """
     if not _is_new(x[None], excluded)[0]:
         return False
