@@ -813,16 +813,14 @@ class _Ordered(Dimension):
         # come back.
         if self._reachable is not None:
             return self._reachable
-        if self._k_ends is not None:
-            return np.arange(self._k_ends[0], self._k_ends[1] + 1)
-        return self._all_codes()
+        return np.arange(self._k_ends[0], self._k_ends[1] + 1)
 
     def _n_distinct(self):  # without listing a lattice of any size
         if self._reachable is not None:
             return len(self._reachable)
-        if self._k_ends is not None:
-            return int(self._k_ends[1] - self._k_ends[0]) + 1
-        return self._n_choices
+        if self._k_ends is None:  # a continuous Real
+            return None
+        return int(self._k_ends[1] - self._k_ends[0]) + 1
 
     def snap_unit(self, u) -> np.ndarray:
         self._ensure_checked()
